@@ -11,6 +11,8 @@
 #ifndef CHITFUND_ERRORS_H
 #define CHITFUND_ERRORS_H
 
+#include <stdint.h>
+
 #include "chitfund/domain/errcode.h"
 #include "chitfund/domain/rule.h"
 
@@ -26,17 +28,36 @@ extern "C" {
 
 /** Error detail filled by a failing call. */
 typedef struct cf_error {
-	int code;          /**< the cf_status the function returned */
-	char slug[48];     /**< stable machine code: "validation-error", "email-taken" ... */
-	char field[64];    /**< offending input field, or "" */
-	char message[192]; /**< client-safe English text */
+	int code;              /**< the cf_status the function returned */
+	char slug[48];         /**< stable machine code: "validation-error", "email-taken" ... */
+	char field[64];        /**< offending input field, or "" */
+	char message[192];     /**< client-safe English text */
+	int64_t retry_after_s; /**< with CF_ERATELIMIT: seconds until a retry may succeed; else 0 */
 } cf_error;
 
 /** Static initialiser for a cf_error. */
 #define CF_ERROR_INIT                                                                              \
 	{                                                                                          \
-		0, "", "", ""                                                                      \
+		0, "", "", "", 0                                                                   \
 	}
+
+/* Problem slugs set by the use cases (api.md "Problem types"); the domain
+ * rule slugs come from cf_rule_slug. */
+#define CF_SLUG_VALIDATION            "validation-error"
+#define CF_SLUG_NOT_FOUND             "not-found"
+#define CF_SLUG_FORBIDDEN             "forbidden"
+#define CF_SLUG_UNAUTHENTICATED       "unauthenticated"
+#define CF_SLUG_INVALID_CREDENTIALS   "invalid-credentials"
+#define CF_SLUG_INVALID_REFRESH_TOKEN "invalid-refresh-token"
+#define CF_SLUG_ACCOUNT_DISABLED      "account-disabled"
+#define CF_SLUG_RATE_LIMITED          "rate-limited"
+#define CF_SLUG_EMAIL_TAKEN           "email-taken"
+#define CF_SLUG_SCHEME_NOT_DRAFT      "scheme-not-draft"
+#define CF_SLUG_SCHEME_NOT_ENROLLING  "scheme-not-enrolling"
+#define CF_SLUG_SCHEME_FULL           "scheme-full"
+#define CF_SLUG_TICKET_TAKEN          "ticket-taken"
+#define CF_SLUG_SCHEME_NOT_FULL       "scheme-not-full"
+#define CF_SLUG_CONFLICT              "conflict"
 
 /**
  * Fill *err (when not NULL) with code, slug, field (NULL: "") and a printf-style

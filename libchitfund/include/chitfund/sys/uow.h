@@ -1,0 +1,46 @@
+/*
+ * chitfund/sys/uow.h - unit of work port: begin, commit, roll back.
+ *
+ * Every use case runs its repository calls inside one transaction. Isolation
+ * must be at least READ COMMITTED with the row locks the repository methods
+ * document; an adapter that detects a serialization failure or deadlock
+ * (SQLSTATE 40001/40P01) returns CF_ERETRY from the failing call (or from
+ * commit), and the core rolls back and retries the whole use case a bounded
+ * number of times. CF_ERETRY never reaches a library user.
+ */
+#ifndef CHITFUND_SYS_UOW_H
+#define CHITFUND_SYS_UOW_H
+
+#include "chitfund/sys/tx.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CF_UOW_VERSION 1
+
+/** Unit of work port. */
+typedef struct cf_uow {
+	unsigned int version; /**< CF_UOW_VERSION; 0 means "not initialised" */
+	void *self;           /**< adapter state; the core never looks inside */
+
+	/**
+	 * Required. Start a transaction and store its handle in *out.
+	 * CF_EUNAVAILABLE when storage is down or no connection is free in time.
+	 */
+	int (*begin)(void *self, cf_tx **out);
+	/**
+	 * Required. Commit and release tx (also on failure: tx is gone after the
+	 * call). CF_ERETRY on a serialization failure (nothing committed),
+	 * CF_EUNAVAILABLE, CF_ERROR.
+	 */
+	int (*commit)(void *self, cf_tx *tx);
+	/** Required. Discard every change made in tx and release it. Never fails. */
+	void (*rollback)(void *self, cf_tx *tx);
+	/* ---- end of version 1: append below only, then bump the version ---- */
+} cf_uow;
+
+#ifdef __cplusplus
+}
+#endif
+#endif
