@@ -27,7 +27,7 @@ extern "C" {
 /* ---- text field sizes (bytes including the terminating NUL) ---- */
 #define CF_ID_SIZE            37  /**< UUID text, 36 chars */
 #define CF_EMAIL_SIZE         255 /**< up to 254 chars */
-#define CF_NAME_SIZE          129 /**< full name, scheme name: 1..128 chars */
+#define CF_NAME_SIZE          513 /**< full/scheme name: 1..128 characters, UTF-8, <= 512 bytes */
 #define CF_PHONE_SIZE         21  /**< "+919876543210": up to 20 chars */
 #define CF_UCFSIN_SIZE        15  /**< 14 chars */
 #define CF_ADDRESS_SIZE       513 /**< postal address, up to 512 chars */
