@@ -125,7 +125,7 @@ int cf_settle_draw(const cf_scheme_params *p, const cf_settlement_input *in, cf_
 
 int cf_settlement_check(const cf_scheme_params *p, const cf_settlement *s)
 {
-	cf_money lhs, rhs, total, dist;
+	cf_money lhs, rhs, total, dist, split, prize;
 	int rc;
 
 	if (p == NULL || s == NULL)
@@ -136,10 +136,13 @@ int cf_settlement_check(const cf_scheme_params *p, const cf_settlement *s)
 	    (rc = cf_money_add(lhs, s->remainder_carried, &lhs)) < 0 ||
 	    (rc = cf_money_add(p->chit_value, s->carried_in, &rhs)) < 0 ||
 	    (rc = cf_money_sub(s->discount, s->commission, &dist)) < 0 ||
-	    (rc = cf_money_add(dist, s->carried_in, &dist)) < 0)
+	    (rc = cf_money_add(dist, s->carried_in, &dist)) < 0 ||
+	    (rc = cf_money_add(total, s->remainder_carried, &split)) < 0 ||
+	    (rc = cf_money_sub(p->chit_value, s->discount, &prize)) < 0)
 		return rc;
 	if (cf_money_cmp(lhs, rhs) != 0 || cf_money_cmp(total, s->dividend_total) != 0 ||
-	    cf_money_cmp(dist, s->distributable) != 0)
+	    cf_money_cmp(dist, s->distributable) != 0 || cf_money_cmp(split, dist) != 0 ||
+	    cf_money_cmp(prize, s->prize_amount) != 0)
 		return CF_ERROR;
 	if (s->dividend_shares > 0 &&
 	    (s->remainder_carried.minor < 0 || s->remainder_carried.minor >= s->dividend_shares))

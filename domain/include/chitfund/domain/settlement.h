@@ -86,7 +86,9 @@ int cf_settle_draw(const cf_scheme_params *p, const cf_settlement_input *in, cf_
 /**
  * Check the conservation identity of a settlement:
  * P + C + d x shares + remainder == V + carried_in, and that every part
- * agrees with its definition (0 <= remainder < shares when shares > 0).
+ * agrees with its definition: P = V - D, d x shares = dividend_total,
+ * dividend_total + remainder = distributable = D - C + carried_in, and
+ * 0 <= remainder < shares when shares > 0 (all of it when shares == 0).
  * CF_OK when it holds; CF_ERROR when it does not; CF_EOVERFLOW when the
  * sums do not fit.
  */
