@@ -1,0 +1,28 @@
+/* pg_internal.h - private to infrastructure/pg: the pooled connection struct. */
+#ifndef CF_INFRA_PG_INTERNAL_H
+#define CF_INFRA_PG_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cf_infra/pg.h"
+
+/* One statement name prepared on a connection. */
+typedef struct cf_pg_prepared {
+	uint64_t hash;
+	char *name;
+} cf_pg_prepared;
+
+struct cf_pg_conn {
+	PGconn *pg;
+	cf_pg_pool *pool; /* NULL for a standalone connection */
+	cf_pg_conn *next; /* idle list */
+	cf_pg_prepared *prepared;
+	size_t nprepared;
+	size_t capprepared;
+};
+
+/* Forget every prepared statement name (after a reset: the session is new). */
+void cf_pg_conn_forget_prepared(cf_pg_conn *c);
+
+#endif
