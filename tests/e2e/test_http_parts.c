@@ -1,0 +1,289 @@
+/*
+ * test_http_parts.c - the HTTP frontend's pure parts, without a server:
+ * routing (404 vs 405 + Allow, path parameters, literal precedence),
+ * strict JSON decoding (trailing bytes, duplicate keys, unknown fields,
+ * integer range), the cf_error -> status table, request ids and log
+ * scrubbing.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http_core.h"
+#include "http_json.h"
+#include "router.h"
+
+static int h_dummy(cf_http_req *r)
+{
+	(void)r;
+	return 200;
+}
+
+static const cf_http_route table[] = {
+        {"GET", "/api/v1/users/me", h_dummy, 0},
+        {"PATCH", "/api/v1/users/me", h_dummy, 0},
+        {"GET", "/api/v1/users/{id}", h_dummy, 0},
+        {"DELETE", "/api/v1/users/{id}", h_dummy, 0},
+        {"DELETE", "/api/v1/schemes/{id}/agents/{user_id}", h_dummy, 0},
+        {"GET", "/api/v1/receipts/{receipt_no*}", h_dummy, 0},
+};
+#define NT (sizeof table / sizeof table[0])
+
+START_TEST(test_router__literal_beats_parameter)
+{
+	const cf_http_route *rt;
+	cf_http_params p;
+	char allow[64];
+
+	ck_assert_int_eq(cf_http_route_find(table, NT, "GET", "/api/v1/users/me", &rt, &p, allow,
+	                                    sizeof allow),
+	                 CF_HTTP_MATCH_FOUND);
+	ck_assert_ptr_eq(rt, &table[0]);
+	ck_assert_int_eq(p.n, 0);
+	ck_assert_int_eq(cf_http_route_find(table, NT, "GET", "/api/v1/users/abc", &rt, &p, allow,
+	                                    sizeof allow),
+	                 CF_HTTP_MATCH_FOUND);
+	ck_assert_ptr_eq(rt, &table[2]);
+	ck_assert_str_eq(p.value[0], "abc");
+}
+END_TEST
+
+START_TEST(test_router__wrong_method_is_405_with_allow)
+{
+	const cf_http_route *rt;
+	cf_http_params p;
+	char allow[64];
+
+	ck_assert_int_eq(cf_http_route_find(table, NT, "DELETE", "/api/v1/users/me", &rt, &p,
+	                                    allow, sizeof allow),
+	                 CF_HTTP_MATCH_NO_METHOD);
+	ck_assert_str_eq(allow, "GET, PATCH");
+	ck_assert_int_eq(cf_http_route_find(table, NT, "POST", "/api/v1/users/x", &rt, &p, allow,
+	                                    sizeof allow),
+	                 CF_HTTP_MATCH_NO_METHOD);
+	ck_assert_str_eq(allow, "GET, DELETE");
+}
+END_TEST
+
+START_TEST(test_router__unknown_paths_are_404)
+{
+	static const char *const paths[] = {"/api/v1/users",   "/api/v1/users/",
+	                                    "/api/v1/users//", "/api/v1/users/a/b",
+	                                    "/",               "",
+	                                    "/api/v1/receipts", "/api/v1/schemes/a/agents/"};
+	const cf_http_route *rt;
+	cf_http_params p;
+	char allow[64];
+
+	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+		ck_assert_msg(cf_http_route_find(table, NT, "GET", paths[i], &rt, &p, allow,
+		                                 sizeof allow) == CF_HTTP_MATCH_NO_PATH,
+		              "%s", paths[i]);
+}
+END_TEST
+
+START_TEST(test_router__two_params_and_rest_param)
+{
+	const cf_http_route *rt;
+	cf_http_params p;
+
+	ck_assert_int_eq(cf_http_route_find(table, NT, "DELETE", "/api/v1/schemes/s1/agents/u2",
+	                                    &rt, &p, NULL, 0),
+	                 CF_HTTP_MATCH_FOUND);
+	ck_assert_int_eq(p.n, 2);
+	ck_assert_str_eq(p.value[0], "s1");
+	ck_assert_str_eq(p.value[1], "u2");
+	ck_assert_int_eq(cf_http_route_find(table, NT, "GET", "/api/v1/receipts/R/2026-27/000001",
+	                                    &rt, &p, NULL, 0),
+	                 CF_HTTP_MATCH_FOUND);
+	ck_assert_str_eq(p.value[0], "R/2026-27/000001");
+}
+END_TEST
+
+static int parse(const char *s, cf_http_field_errors *errs, cf_error *err, cJSON **out)
+{
+	memset(errs, 0, sizeof *errs);
+	*err = (cf_error)CF_ERROR_INIT;
+	return cf_http_json_parse(s, strlen(s), out, errs, err);
+}
+
+START_TEST(test_json__trailing_bytes_are_malformed)
+{
+	cf_http_field_errors errs;
+	cf_error err;
+	cJSON *j = NULL;
+
+	ck_assert_int_eq(parse("{\"a\":1} x", &errs, &err, &j), CF_EINVALID);
+	ck_assert_str_eq(err.slug, "malformed-json");
+	ck_assert_ptr_null(j);
+	ck_assert_int_eq(parse("{\"a\":1}{}", &errs, &err, &j), CF_EINVALID);
+	ck_assert_str_eq(err.slug, "malformed-json");
+	ck_assert_int_eq(parse("{\"a\":", &errs, &err, &j), CF_EINVALID);
+	ck_assert_str_eq(err.slug, "malformed-json");
+	ck_assert_int_eq(parse("", &errs, &err, &j), CF_EINVALID);
+	ck_assert_str_eq(err.slug, "malformed-json");
+	ck_assert_int_eq(parse(" {\"a\":1} \r\n", &errs, &err, &j), CF_OK);
+	cJSON_Delete(j);
+}
+END_TEST
+
+START_TEST(test_json__duplicates_and_non_objects_are_422)
+{
+	cf_http_field_errors errs;
+	cf_error err;
+	cJSON *j = NULL;
+
+	ck_assert_int_eq(parse("{\"a\":1,\"a\":2}", &errs, &err, &j), CF_EINVALID);
+	ck_assert_str_eq(err.slug, "validation-error");
+	ck_assert_int_eq(errs.n, 1);
+	ck_assert_str_eq(errs.e[0].field, "a");
+	ck_assert_int_eq(parse("{\"x\":{\"b\":1,\"b\":1}}", &errs, &err, &j), CF_EINVALID);
+	ck_assert_str_eq(errs.e[0].field, "b");
+	ck_assert_int_eq(parse("[1,2]", &errs, &err, &j), CF_EINVALID);
+	ck_assert_str_eq(err.slug, "validation-error");
+}
+END_TEST
+
+START_TEST(test_json__decoder_checks_types_ranges_and_unknown_fields)
+{
+	cf_http_field_errors errs;
+	cf_error err;
+	cJSON *j = NULL;
+	cf_jdec d;
+	int64_t v = 0;
+	const char *s = NULL;
+	bool b;
+
+	ck_assert_int_eq(parse("{\"amount\":9007199254740991,\"big\":9007199254740992,"
+	                       "\"frac\":1.5,\"str\":\"7\",\"name\":\"ok\",\"extra\":true,"
+	                       "\"flag\":1}",
+	                       &errs, &err, &j),
+	                 CF_OK);
+	cf_jdec_init(&d, j, &errs);
+	ck_assert_int_eq(cf_jdec_int64(&d, "amount", 0, CF_JSON_MAX_SAFE_INT, CF_J_REQUIRED, &v),
+	                 CF_J_SET);
+	ck_assert_int_eq(v, INT64_C(9007199254740991));
+	ck_assert_int_eq(cf_jdec_int64(&d, "big", 0, CF_JSON_MAX_SAFE_INT, 0, &v), CF_J_BAD);
+	ck_assert_int_eq(cf_jdec_int64(&d, "frac", 0, 10, 0, &v), CF_J_BAD);
+	ck_assert_int_eq(cf_jdec_int64(&d, "str", 0, 10, 0, &v), CF_J_BAD);
+	ck_assert_int_eq(cf_jdec_string(&d, "name", 1, 10, CF_J_REQUIRED, &s), CF_J_SET);
+	ck_assert_int_eq(cf_jdec_bool(&d, "flag", 0, &b), CF_J_BAD);
+	ck_assert_int_eq(cf_jdec_string(&d, "missing", 1, 10, CF_J_REQUIRED, &s), CF_J_ABSENT);
+	ck_assert_int_eq(cf_jdec_finish(&d, &err), CF_EINVALID);
+	ck_assert_str_eq(err.slug, "validation-error");
+	/* big, frac, str, flag, missing (required), extra (unknown) */
+	ck_assert_int_eq(errs.n, 6);
+	ck_assert_str_eq(errs.e[0].field, "big");
+	ck_assert_str_eq(errs.e[4].field, "missing");
+	ck_assert_str_eq(errs.e[5].field, "extra");
+	ck_assert_str_eq(errs.e[5].message, "unknown field");
+	cJSON_Delete(j);
+}
+END_TEST
+
+START_TEST(test_json__strings_count_characters_and_refuse_controls)
+{
+	ck_assert_int_eq(cf_http_utf8_chars("abc"), 3);
+	ck_assert_int_eq(cf_http_utf8_chars("\xe0\xa4\xb0\xe0\xa4\xbe"), 2); /* Devanagari */
+	ck_assert_int_eq(cf_http_utf8_chars("a\x01"), -1);
+	ck_assert_int_eq(cf_http_utf8_chars("\xc0\xaf"), -1); /* overlong */
+	ck_assert_int_eq(cf_http_utf8_chars("\xed\xa0\x80"), -1); /* surrogate */
+	ck_assert(cf_http_is_uuid("123e4567-e89b-12d3-a456-426614174000"));
+	ck_assert(!cf_http_is_uuid("123e4567e89b12d3a456426614174000"));
+	ck_assert(!cf_http_is_uuid("123e4567-e89b-12d3-a456-42661417400g"));
+}
+END_TEST
+
+START_TEST(test_errors__status_table)
+{
+	static const struct {
+		int code;
+		const char *slug;
+		int status;
+	} rows[] = {
+	        {CF_EINVALID, "validation-error", 422},
+	        {CF_EINVALID, "malformed-json", 400},
+	        {CF_EINVALID, "payload-too-large", 413},
+	        {CF_EINVALID, "unsupported-media-type", 415},
+	        {CF_ERULE, "commission-above-cap", 422},
+	        {CF_ECONFLICT, "scheme-not-draft", 409},
+	        {CF_EEXISTS, "email-taken", 409},
+	        {CF_ENOTFOUND, "not-found", 404},
+	        {CF_EUNAUTHENTICATED, "invalid-credentials", 401},
+	        {CF_EFORBIDDEN, "account-disabled", 403},
+	        {CF_ERATELIMIT, "rate-limited", 429},
+	        {CF_EUNAVAILABLE, "service-unavailable", 503},
+	        {CF_ERROR, "validation-error", 500}, /* internal codes never leak */
+	        {CF_ENOMEM, "", 500},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		cf_error e = CF_ERROR_INIT;
+		cf_error_set(&e, rows[i].code, rows[i].slug, "", "x");
+		ck_assert_msg(cf_http_status_for(&e) == rows[i].status, "%s -> %d", rows[i].slug,
+		              cf_http_status_for(&e));
+	}
+}
+END_TEST
+
+START_TEST(test_request_id__validation_and_generation)
+{
+	char id[64], big[200];
+
+	ck_assert(cf_http_request_id_valid("abc-123"));
+	ck_assert(!cf_http_request_id_valid(""));
+	ck_assert(!cf_http_request_id_valid("has space"));
+	ck_assert(!cf_http_request_id_valid("tab\there"));
+	memset(big, 'a', 128);
+	big[128] = '\0';
+	ck_assert(cf_http_request_id_valid(big));
+	big[128] = 'a';
+	big[129] = '\0';
+	ck_assert(!cf_http_request_id_valid(big));
+	cf_http_new_request_id(id, sizeof id);
+	ck_assert(cf_http_is_uuid(id));
+	ck_assert_int_eq(id[14], '4');
+}
+END_TEST
+
+START_TEST(test_log__scrubs_tokens_from_queries)
+{
+	char out[256];
+
+	cf_http_scrub_query("a=1&access_token=eyJhbGc.x.y&b=2", out, sizeof out);
+	ck_assert_str_eq(out, "a=1&access_token=REDACTED&b=2");
+	ck_assert_ptr_null(strstr(out, "eyJ"));
+	cf_http_scrub_query("ACCESS_TOKEN=s3cret", out, sizeof out);
+	ck_assert_str_eq(out, "ACCESS_TOKEN=REDACTED");
+}
+END_TEST
+
+static Suite *http_parts_suite(void)
+{
+	Suite *s = suite_create("http_parts");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_router__literal_beats_parameter);
+	tcase_add_test(tc, test_router__wrong_method_is_405_with_allow);
+	tcase_add_test(tc, test_router__unknown_paths_are_404);
+	tcase_add_test(tc, test_router__two_params_and_rest_param);
+	tcase_add_test(tc, test_json__trailing_bytes_are_malformed);
+	tcase_add_test(tc, test_json__duplicates_and_non_objects_are_422);
+	tcase_add_test(tc, test_json__decoder_checks_types_ranges_and_unknown_fields);
+	tcase_add_test(tc, test_json__strings_count_characters_and_refuse_controls);
+	tcase_add_test(tc, test_errors__status_table);
+	tcase_add_test(tc, test_request_id__validation_and_generation);
+	tcase_add_test(tc, test_log__scrubs_tokens_from_queries);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(http_parts_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
