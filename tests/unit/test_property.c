@@ -113,6 +113,54 @@ static void random_scheme(uint64_t *rng, cf_scheme_params *p)
 
 static const char *AUCTION_ID = "123e4567-e89b-12d3-a456-426614174000";
 
+/*
+ * The refusal a bid must get, worked out directly from domain.md's list
+ * (first applicable wins), as an oracle for cf_draw_check_bid.
+ */
+static cf_rule expected_refusal(const cf_draw *d, bool open, const cf_ticket_state *t, int32_t n,
+                                const cf_bid *bids, size_t nb, cf_bid b)
+{
+	int64_t amt = b.discount.minor, top = 0;
+	bool any = false, own_ceiling = false, own_any = false;
+	size_t eligible = 0;
+
+	for (int32_t i = 0; i < n; i++)
+		eligible += !t[i].prized && !t[i].overdue && !t[i].removed;
+	for (size_t i = 0; i < nb; i++) {
+		if (!any || bids[i].discount.minor > top)
+			top = bids[i].discount.minor;
+		any = true;
+		if (bids[i].ticket_no == b.ticket_no) {
+			own_any = true;
+			own_ceiling |= bids[i].discount.minor == d->ceiling.minor;
+		}
+	}
+	if (!open || d->foreman_first || d->method == CF_METHOD_LOT ||
+	    d->method == CF_METHOD_FIXED_ORDER || eligible < 2)
+		return CF_RULE_AUCTION_NOT_OPEN;
+	if (b.ticket_no < 1 || b.ticket_no > n)
+		return CF_RULE_TICKET_NOT_ELIGIBLE;
+	if (t[b.ticket_no - 1].prized)
+		return CF_RULE_TICKET_ALREADY_PRIZED;
+	if (t[b.ticket_no - 1].overdue || t[b.ticket_no - 1].removed)
+		return CF_RULE_TICKET_IN_DEFAULT;
+	if (d->method == CF_METHOD_SEALED && own_any)
+		return CF_RULE_BID_ALREADY_PLACED;
+	if (amt > d->ceiling.minor)
+		return CF_RULE_BID_ABOVE_CAP;
+	if (amt < d->floor.minor)
+		return CF_RULE_BID_BELOW_FLOOR;
+	if (amt != d->floor.minor && amt != d->ceiling.minor && amt % d->increment.minor != 0)
+		return CF_RULE_BID_NOT_MULTIPLE;
+	if (d->method == CF_METHOD_AUCTION && any) {
+		if (amt == d->ceiling.minor && top == d->ceiling.minor)
+			return own_ceiling ? CF_RULE_BID_NOT_HIGHER : CF_RULE_NONE;
+		if (amt - top < d->increment.minor)
+			return CF_RULE_BID_NOT_HIGHER;
+	}
+	return CF_RULE_NONE;
+}
+
 /* Random bid path for draw d; returns the number of accepted bids and checks each. */
 static size_t random_bids(uint64_t *rng, long it, const cf_draw *d, const cf_ticket_state *t,
                           int32_t n, cf_bid *bids)
@@ -128,11 +176,16 @@ static size_t random_bids(uint64_t *rng, long it, const cf_draw *d, const cf_tic
 		cf_rule why;
 		int rc;
 		int64_t steps;
+		bool open;
 
 		b.ticket_no = (int32_t)range(rng, 1, n + 1); /* n + 1 is unknown */
-		switch (range(rng, 0, 4)) {
+		switch (range(rng, 0, 5)) {
 		case 0: b.discount = d->floor; break;
 		case 1: b.discount = d->ceiling; break;
+		case 4:
+			b.discount = cf_money_of(had ? standing.minor + d->increment.minor
+			                             : d->floor.minor);
+			break;
 		case 2:
 			b.discount =
 			        cf_money_of(range(rng, d->floor.minor - 1, d->ceiling.minor + 1));
@@ -142,8 +195,10 @@ static size_t random_bids(uint64_t *rng, long it, const cf_draw *d, const cf_tic
 			b.discount = cf_money_of(range(rng, 0, steps) * d->increment.minor);
 			break;
 		}
-		rc = cf_draw_check_bid(d, true, t, (size_t)n, bids, nb, b, &why);
+		open = range(rng, 0, 15) != 0;
+		rc = cf_draw_check_bid(d, open, t, (size_t)n, bids, nb, b, &why);
 		REQUIRE(rc == CF_OK || rc == CF_ERULE, it);
+		REQUIRE(why == expected_refusal(d, open, t, n, bids, nb, b), it);
 		if (rc != CF_OK) {
 			REQUIRE(why > CF_RULE_NONE && why < CF_RULE__COUNT, it);
 			continue;
