@@ -119,7 +119,10 @@ cf_date cf_date_from_unix_ms_ist(int64_t unix_ms)
 {
 	/* split first so that adding the offset can never overflow */
 	int64_t days = floor_div(unix_ms, MS_PER_DAY);
-	int64_t ms_of_day = unix_ms - days * MS_PER_DAY; /* 0..86399999 */
+	int64_t ms_of_day = unix_ms % MS_PER_DAY;
+
+	if (ms_of_day < 0)
+		ms_of_day += MS_PER_DAY; /* now 0..86399999, matching the floored days */
 
 	if (ms_of_day + IST_OFFSET_MS >= MS_PER_DAY)
 		days++;

@@ -121,10 +121,14 @@ static int round_half_up_i64(long double v, int64_t *out)
 
 	if (!finite_ld(v))
 		return CF_EOVERFLOW;
-	mag = (v < 0 ? -v : v) + 0.5L;
-	if (mag >= TWO63_L + 1.0L)
+	mag = v < 0 ? -v : v;
+	if (mag > TWO63_L)
 		return CF_EOVERFLOW;
-	u = (uint64_t)mag; /* truncation of a positive value: floor */
+	/* floor of a value in [0, 2^63], then the fraction decides; adding 0.5
+	 * first would round wrongly where long double is only a double */
+	u = (uint64_t)mag;
+	if (mag - (long double)u >= 0.5L)
+		u++;
 	if (v < 0) {
 		if (u > (uint64_t)INT64_MAX + 1u)
 			return CF_EOVERFLOW;

@@ -48,7 +48,9 @@ int cf_xirr_bps(const cf_cashflow *flows, size_t n, int64_t *rate_bps);
  * Net present value as of `as_of` at an annual rate of rate_bps (> -10000):
  * each flow is discounted by (1 + r)^((date - as_of) / 365) (flows after
  * as_of are discounted, earlier ones compounded), summed and rounded half-up
- * to whole paise into *out. n == 0 gives 0.
+ * to whole paise into *out. n == 0 gives 0. Computed in long double: exact
+ * to the paisa for results below 2^53 paise even where long double is only a
+ * double (x86-64 long double has a 64-bit significand).
  * Errors: CF_EINVALID for NULL pointers (flows may be NULL when n == 0), an
  * invalid date or rate_bps <= -10000; CF_EOVERFLOW when the result does not
  * fit in cf_money.
