@@ -13,6 +13,7 @@
 #include "chitfund/domain/money.h"
 #include "chitfund/domain/rule.h"
 #include "chitfund/domain/scheme.h"
+#include "chitfund/domain/ucfsin.h"
 
 #include "chitfund/app.h"
 #include "chitfund/audit.h"
