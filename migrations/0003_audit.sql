@@ -11,7 +11,7 @@
 CREATE TABLE audit_log (
 	seq bigint PRIMARY KEY CHECK (seq >= 1),
 	at timestamptz NOT NULL,
-	actor_id uuid,
+	actor_id text CHECK (length(actor_id) <= 36),
 	actor_role text CHECK (length(actor_role) <= 15),
 	action text NOT NULL CHECK (length(action) BETWEEN 1 AND 47),
 	entity text NOT NULL CHECK (length(entity) BETWEEN 1 AND 31),

@@ -1,0 +1,62 @@
+/*
+ * chitfund/adapters/postgres.h - the PostgreSQL adapter: every repository
+ * port of chitfund/sys plus the unit of work, over a cf_pg_pool.
+ *
+ * Transactions: cf_uow.begin takes one pooled connection (bounded wait;
+ * CF_EUNAVAILABLE when none frees up in time) and runs BEGIN (READ
+ * COMMITTED); the connection belongs to that cf_tx until commit or rollback
+ * hands it back. Row locks are taken where a port says so
+ * (tickets.lock_scheme: SELECT ... FOR UPDATE on the scheme; audit.lock_head:
+ * the single audit_head row, which the core takes last). The adapter does
+ * not retry: a serialization failure or deadlock comes back as CF_ERETRY and
+ * the core retries the whole use case.
+ *
+ * Statements: every statement is a named prepared statement with text
+ * parameters (cf_pg_exec_prepared: prepared once per pooled connection on
+ * first use), never SQL built from values. Inserts use ON CONFLICT DO
+ * NOTHING so that "already exists" (CF_EEXISTS) leaves the transaction
+ * usable; other SQL errors are mapped from their SQLSTATE (cf_pg_check).
+ * Ids that are not canonical UUID text are "not found" without a query.
+ * Instants (Unix ms) are stored as timestamptz and round-trip exactly;
+ * optional text held as "" is stored as NULL.
+ */
+#ifndef CHITFUND_ADAPTERS_POSTGRES_H
+#define CHITFUND_ADAPTERS_POSTGRES_H
+
+#include "cf_infra/pg.h"
+#include "chitfund/sys/ports.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The adapter's state (opaque): a borrowed pool. */
+typedef struct cf_pg_store cf_pg_store;
+
+/**
+ * Create a store over `pool` (borrowed: it must outlive the store).
+ * CF_EINVALID for a NULL pool; CF_ENOMEM. Free with cf_pg_store_free.
+ */
+int cf_pg_store_new(cf_pg_store **out, cf_pg_pool *pool);
+
+/** Free the store (NULL-safe). No transaction may be open. The pool is not closed. */
+void cf_pg_store_free(cf_pg_store *s);
+
+/**
+ * Fill the storage members of *out (uow, users, refresh_tokens, schemes,
+ * tickets, scheme_agents, audit, login_throttle) with ports over s; other
+ * members are left untouched. The ports borrow s.
+ */
+void cf_pg_store_ports(cf_pg_store *s, cf_ports *out);
+
+/**
+ * The pooled connection a transaction of this adapter runs on (for tests
+ * and for adapters of later issues that share the transaction). NULL for a
+ * NULL tx.
+ */
+cf_pg_conn *cf_pg_tx_conn(cf_tx *tx);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

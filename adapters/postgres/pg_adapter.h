@@ -1,0 +1,49 @@
+/* pg_adapter.h - private to adapters/postgres: the tx struct and helpers. */
+#ifndef CF_PG_ADAPTER_H
+#define CF_PG_ADAPTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cf_infra/pg.h"
+#include "chitfund/adapters/postgres.h"
+
+struct cf_pg_store {
+	cf_pg_pool *pool;
+};
+
+struct cf_tx {
+	cf_pg_store *store;
+	cf_pg_conn *conn;
+};
+
+/* Run a named prepared statement in tx; *out (may be NULL) owns the result. */
+int cf_pgad_run(cf_tx *tx, const char *name, const char *sql, const cf_pg_params *p,
+                PGresult **out);
+/* Like cf_pgad_run, then *rows = number of rows returned (result cleared). */
+int cf_pgad_run_count(cf_tx *tx, const char *name, const char *sql, const cf_pg_params *p,
+                      int *rows);
+
+/* True when s is canonical UUID text (36 chars, hex and dashes). */
+bool cf_pgad_is_uuid(const char *s);
+/* Append text, or NULL for "" (optional text columns). */
+void cf_pgad_param_opt(cf_pg_params *p, const char *s);
+/* Append Unix ms, or NULL for 0 (optional instants). */
+void cf_pgad_param_opt_ms(cf_pg_params *p, int64_t ms);
+
+/* Result readers: CF_OK, or CF_ERROR when the column does not fit/parse. */
+int cf_pgad_text(const PGresult *r, int row, int col, char *buf, size_t cap);
+int cf_pgad_i64(const PGresult *r, int row, int col, int64_t *out);
+/* NULL reads as 0. */
+int cf_pgad_i64_or0(const PGresult *r, int row, int col, int64_t *out);
+int cf_pgad_i32(const PGresult *r, int row, int col, int32_t *out);
+int cf_pgad_i32_or0(const PGresult *r, int row, int col, int32_t *out);
+int cf_pgad_bool(const PGresult *r, int row, int col, bool *out);
+
+/* Port fillers, one per module. */
+void cf_pgad_user_ports(cf_pg_store *s, cf_ports *out);
+void cf_pgad_scheme_ports(cf_pg_store *s, cf_ports *out);
+void cf_pgad_audit_ports(cf_pg_store *s, cf_ports *out);
+
+#endif

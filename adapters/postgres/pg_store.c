@@ -1,0 +1,206 @@
+/*
+ * pg_store.c - the PostgreSQL adapter's store, unit of work and shared
+ * helpers. A cf_tx owns one pooled connection from BEGIN to COMMIT/ROLLBACK.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pg_adapter.h"
+
+int cf_pg_store_new(cf_pg_store **out, cf_pg_pool *pool)
+{
+	cf_pg_store *s;
+
+	if (out == NULL)
+		return CF_EINVALID;
+	*out = NULL;
+	if (pool == NULL)
+		return CF_EINVALID;
+	s = calloc(1, sizeof *s);
+	if (s == NULL)
+		return CF_ENOMEM;
+	s->pool = pool;
+	*out = s;
+	return CF_OK;
+}
+
+void cf_pg_store_free(cf_pg_store *s)
+{
+	free(s);
+}
+
+cf_pg_conn *cf_pg_tx_conn(cf_tx *tx)
+{
+	return tx ? tx->conn : NULL;
+}
+
+/* ---- unit of work ---- */
+
+static int uow_begin(void *self, cf_tx **out)
+{
+	cf_pg_store *s = self;
+	cf_tx *tx;
+	int rc;
+
+	*out = NULL;
+	tx = calloc(1, sizeof *tx);
+	if (tx == NULL)
+		return CF_ENOMEM;
+	tx->store = s;
+	rc = cf_pg_pool_acquire(s->pool, &tx->conn, NULL);
+	if (rc != CF_OK) {
+		free(tx);
+		return rc;
+	}
+	rc = cf_pg_begin(tx->conn, CF_PG_READ_COMMITTED, NULL);
+	if (rc != CF_OK) {
+		cf_pg_pool_release(s->pool, tx->conn);
+		free(tx);
+		return rc == CF_ERETRY ? rc : (rc == CF_EUNAVAILABLE ? rc : CF_ERROR);
+	}
+	*out = tx;
+	return CF_OK;
+}
+
+static void tx_end(cf_tx *tx)
+{
+	cf_pg_pool_release(tx->store->pool, tx->conn);
+	free(tx);
+}
+
+static int uow_commit(void *self, cf_tx *tx)
+{
+	int rc;
+
+	(void)self;
+	if (tx == NULL)
+		return CF_EINVALID;
+	rc = cf_pg_commit(tx->conn, NULL);
+	if (rc != CF_OK) {
+		cf_pg_rollback(tx->conn);
+		if (rc != CF_ERETRY && rc != CF_EUNAVAILABLE)
+			rc = CF_ERROR;
+	}
+	tx_end(tx);
+	return rc;
+}
+
+static void uow_rollback(void *self, cf_tx *tx)
+{
+	(void)self;
+	if (tx == NULL)
+		return;
+	cf_pg_rollback(tx->conn);
+	tx_end(tx);
+}
+
+void cf_pg_store_ports(cf_pg_store *s, cf_ports *out)
+{
+	if (s == NULL || out == NULL)
+		return;
+	memset(&out->uow, 0, sizeof out->uow);
+	out->uow.version = CF_UOW_VERSION;
+	out->uow.self = s;
+	out->uow.begin = uow_begin;
+	out->uow.commit = uow_commit;
+	out->uow.rollback = uow_rollback;
+	cf_pgad_user_ports(s, out);
+	cf_pgad_scheme_ports(s, out);
+	cf_pgad_audit_ports(s, out);
+}
+
+/* ---- helpers ---- */
+
+int cf_pgad_run(cf_tx *tx, const char *name, const char *sql, const cf_pg_params *p, PGresult **out)
+{
+	if (out)
+		*out = NULL;
+	if (tx == NULL || tx->conn == NULL)
+		return CF_EINVALID;
+	return cf_pg_exec_prepared(tx->conn, name, sql, p, out, NULL);
+}
+
+int cf_pgad_run_count(cf_tx *tx, const char *name, const char *sql, const cf_pg_params *p,
+                      int *rows)
+{
+	PGresult *r = NULL;
+	int rc = cf_pgad_run(tx, name, sql, p, &r);
+
+	*rows = 0;
+	if (rc != CF_OK)
+		return rc;
+	*rows = PQntuples(r);
+	PQclear(r);
+	return CF_OK;
+}
+
+bool cf_pgad_is_uuid(const char *s)
+{
+	int i;
+
+	if (s == NULL)
+		return false;
+	for (i = 0; i < 36; i++) {
+		char c = s[i];
+
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (c != '-')
+				return false;
+		} else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+		             (c >= 'A' && c <= 'F'))) {
+			return false;
+		}
+	}
+	return s[36] == '\0';
+}
+
+void cf_pgad_param_opt(cf_pg_params *p, const char *s)
+{
+	cf_pg_param_text(p, (s && *s) ? s : NULL);
+}
+
+void cf_pgad_param_opt_ms(cf_pg_params *p, int64_t ms)
+{
+	if (ms == 0)
+		cf_pg_param_null(p);
+	else
+		cf_pg_param_int64(p, ms);
+}
+
+int cf_pgad_text(const PGresult *r, int row, int col, char *buf, size_t cap)
+{
+	return cf_pg_get_text(r, row, col, buf, cap) == CF_OK ? CF_OK : CF_ERROR;
+}
+
+int cf_pgad_i64(const PGresult *r, int row, int col, int64_t *out)
+{
+	return cf_pg_get_int64(r, row, col, out) == CF_OK ? CF_OK : CF_ERROR;
+}
+
+int cf_pgad_i64_or0(const PGresult *r, int row, int col, int64_t *out)
+{
+	if (cf_pg_is_null(r, row, col)) {
+		*out = 0;
+		return CF_OK;
+	}
+	return cf_pgad_i64(r, row, col, out);
+}
+
+int cf_pgad_i32(const PGresult *r, int row, int col, int32_t *out)
+{
+	return cf_pg_get_int32(r, row, col, out) == CF_OK ? CF_OK : CF_ERROR;
+}
+
+int cf_pgad_i32_or0(const PGresult *r, int row, int col, int32_t *out)
+{
+	if (cf_pg_is_null(r, row, col)) {
+		*out = 0;
+		return CF_OK;
+	}
+	return cf_pgad_i32(r, row, col, out);
+}
+
+int cf_pgad_bool(const PGresult *r, int row, int col, bool *out)
+{
+	return cf_pg_get_bool(r, row, col, out) == CF_OK ? CF_OK : CF_ERROR;
+}
