@@ -33,6 +33,7 @@ typedef struct cf_app_config {
 	int32_t password_max_len;           /**< default 128 */
 	int32_t tx_max_attempts;            /**< CF_ERETRY retries per use case, default 5 */
 	char token_issuer[64];              /**< "iss" of access tokens, default "chitfund" */
+	int64_t anti_sniping_s; /**< bid in the last N s of a timed auction extends it by N; 0: 60 */
 } cf_app_config;
 
 /** Fill *cfg with the defaults above. */

@@ -11,6 +11,10 @@
 #define CHITFUND_SYS_PORTS_H
 
 #include "chitfund/sys/audit_repo.h"
+#include "chitfund/sys/auction_repo.h"
+#include "chitfund/sys/event_sink.h"
+#include "chitfund/sys/ledger_repo.h"
+#include "chitfund/sys/overdue_source.h"
 #include "chitfund/sys/cipher.h"
 #include "chitfund/sys/clock.h"
 #include "chitfund/sys/digest.h"
@@ -48,6 +52,12 @@ typedef struct cf_ports {
 	cf_token_signer signer;
 	cf_cipher cipher;
 	cf_digest digest;
+	/* draws (issue 4): optional as a group (version 0: the auction use cases
+	 * answer CF_ENOTSUPPORTED); events and overdue are optional on their own */
+	cf_auction_repo auctions;
+	cf_ledger_repo ledger;
+	cf_event_sink events;
+	cf_overdue_source overdue;
 } cf_ports;
 
 #ifdef __cplusplus
