@@ -123,11 +123,12 @@ static cJSON *json_segment(const char *s, size_t len)
 	cJSON *j = NULL;
 	if (len == 0 || len > CF_JWT_TOKEN_MAX)
 		return NULL;
-	buf = malloc(len);
+	buf = malloc(len + 1);
 	if (!buf)
 		return NULL;
-	if (cf_base64url_decode(s, len, buf, len, &n) == CF_OK && n > 0) {
-		j = cJSON_ParseWithLengthOpts((const char *)buf, n, NULL, 1);
+	if (cf_base64url_decode(s, len, buf, len, &n) == CF_OK && n > 0 && !memchr(buf, '\0', n)) {
+		buf[n] = '\0'; /* whole text must be one JSON value */
+		j = cJSON_ParseWithOpts((const char *)buf, NULL, 1);
 		if (j && !cJSON_IsObject(j)) {
 			cJSON_Delete(j);
 			j = NULL;
