@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auctions_internal.h"
 #include "internal.h"
 
 #define SP_REQUIRED (CF_SP_CHIT_VALUE | CF_SP_MEMBER_COUNT | CF_SP_START_DATE)
@@ -815,6 +816,11 @@ static int do_schedule(cf_uc *uc, void *vctx)
 			r->has_net_subscription = true;
 			r->net_subscription = s.subscription;
 		}
+	}
+	rc = cf__auction_schedule_fill(uc, &s, rows, (size_t)s.params.member_count);
+	if (rc < 0) {
+		free(rows);
+		return rc;
 	}
 	c->out->rows = rows;
 	c->out->count = (size_t)s.params.member_count;
