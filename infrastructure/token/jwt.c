@@ -82,7 +82,8 @@ int cf_jwt_issue(const cf_jwt_key *k, const cf_jwt_claims *c, char *out, size_t 
 		return cf_error_set(err, CF_ENOMEM, "internal-error", NULL, "out of memory");
 	if (jwt_add_grant(jwt, "sub", c->sub) ||
 	    (c->role[0] && jwt_add_grant(jwt, "role", c->role)) ||
-	    (k->iss[0] && jwt_add_grant(jwt, "iss", k->iss)) ||
+	    (c->iss[0] && jwt_add_grant(jwt, "iss", c->iss)) ||
+	    (!c->iss[0] && k->iss[0] && jwt_add_grant(jwt, "iss", k->iss)) ||
 	    (k->aud[0] && jwt_add_grant(jwt, "aud", k->aud)) || jwt_add_grant(jwt, "jti", jti) ||
 	    jwt_add_grant_int(jwt, "iat", (long)c->iat) ||
 	    jwt_add_grant_int(jwt, "nbf", (long)(c->nbf ? c->nbf : c->iat)) ||

@@ -167,6 +167,10 @@ START_TEST(test_secret_refused)
 	unsetenv("CHITFUND_DATA_KEY");
 	ck_assert_int_eq(cf_config_load(&c, &err), CF_EINVALID);
 	ck_assert_str_eq(err.field, "CHITFUND_DATA_KEY");
+	setenv("CHITFUND_ENV", "test", 1); /* throwaway data: a random key */
+	ck_assert_int_eq(cf_config_load(&c, &err), CF_OK);
+	ck_assert(c.generated_data_key);
+	unsetenv("CHITFUND_ENV");
 	setenv("CHITFUND_DATA_KEY", "0011", 1);
 	ck_assert_int_eq(cf_config_load(&c, &err), CF_EINVALID);
 	ck_assert_str_eq(err.field, "CHITFUND_DATA_KEY");

@@ -4,13 +4,10 @@
  * Variable (default; range):
  *   DATABASE_URL                        (""; the server refuses to start without it)
  *   SECRET_KEY                          required, >= 32 bytes, not a known default
- *   CHITFUND_DATA_KEY                   required; 32 bytes as 64 hex chars or base64/base64url
- *   CHITFUND_DATA_KEY_ID                ("k1"; 1..32 of [A-Za-z0-9._-])
- *   PORT                                (8080; 1..65535)
- *   CHITFUND_LISTEN                     ("127.0.0.1")
- *   ACCESS_TOKEN_EXPIRE_MINUTES         (30; 1..1440)
- *   CHITFUND_REFRESH_TOKEN_DAYS         (14; 1..365)
- *   CHITFUND_POOL_SIZE                  (16; 1..1000)
+ *   CHITFUND_DATA_KEY                   required in production; 32 bytes as 64 hex chars or
+ * base64/base64url CHITFUND_DATA_KEY_ID                ("k1"; 1..32 of [A-Za-z0-9._-]) PORT
+ * (8080; 1..65535) CHITFUND_LISTEN                     ("127.0.0.1") ACCESS_TOKEN_EXPIRE_MINUTES
+ * (30; 1..1440) CHITFUND_REFRESH_TOKEN_DAYS         (14; 1..365) CHITFUND_POOL_SIZE (16; 1..1000)
  *   CHITFUND_POOL_WAIT_MS               (2000; 0..60000)
  *   CHITFUND_THREADS                    (256; 1..4096)
  *   CHITFUND_ENV                        (production; production|development|test)
@@ -26,8 +23,9 @@
  *   CHITFUND_LOG_LEVEL                  (info; debug|info|warn|error)
  *
  * In development (CHITFUND_ENV=development) a missing, short or default
- * SECRET_KEY or a missing CHITFUND_DATA_KEY is replaced by a random one with a
- * warning on the log; in production and test they are refused. Integers are
+ * SECRET_KEY is replaced by a random one with a warning on the log; otherwise
+ * it is refused. A missing CHITFUND_DATA_KEY is refused in production and
+ * replaced by a random key in development (with a warning) and test. Integers are
  * parsed strictly (decimal, no sign, no spaces, whole string). Secrets are
  * never logged and never put into error messages.
  */

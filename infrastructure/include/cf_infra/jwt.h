@@ -54,7 +54,8 @@ int cf_jwt_key_init(cf_jwt_key *k, const void *key, size_t key_len, const char *
 void cf_jwt_key_dispose(cf_jwt_key *k);
 
 /**
- * Sign claims (sub, role, jti, iat, nbf, exp; iss/aud from the key) as an
+ * Sign claims (sub, role, jti, iat, nbf, exp; iss from claims->iss or else the
+ * key; aud from the key) as an
  * HS256 JWT into out (NUL-terminated). When claims->jti is "" a UUID is used;
  * the jti actually issued is copied to jti_out (64 bytes) when not NULL. CF_EINVALID (exp <= iat,
  * empty sub), CF_EBUFFER, CF_ENOMEM, CF_ERROR.
