@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "auctions_internal.h"
+#include "dues_internal.h"
 #include "internal.h"
 
 #define SP_REQUIRED (CF_SP_CHIT_VALUE | CF_SP_MEMBER_COUNT | CF_SP_START_DATE)
@@ -752,6 +753,9 @@ static int do_commence(cf_uc *uc, void *vctx)
 	s->commenced_at_ms = uc->now_ms;
 	s->updated_at_ms = uc->now_ms;
 	if ((rc = uc->app->p.schemes.update(uc->app->p.schemes.self, uc->tx, s)) < 0)
+		return rc;
+	/* money (issue 5): ticket money rows; installment 1 fixed and demanded */
+	if ((rc = cf__dues_on_commence(uc, s)) < 0)
 		return rc;
 	return audit_scheme(uc, "scheme.commence", &before, s);
 }

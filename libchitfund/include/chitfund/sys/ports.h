@@ -19,6 +19,7 @@
 #include "chitfund/sys/clock.h"
 #include "chitfund/sys/digest.h"
 #include "chitfund/sys/login_throttle_repo.h"
+#include "chitfund/sys/money_repo.h"
 #include "chitfund/sys/password_hasher.h"
 #include "chitfund/sys/refresh_token_repo.h"
 #include "chitfund/sys/rng.h"
@@ -58,6 +59,9 @@ typedef struct cf_ports {
 	cf_ledger_repo ledger;
 	cf_event_sink events;
 	cf_overdue_source overdue;
+	/* money (issue 5): optional (version 0: the money use cases answer
+	 * CF_ENOTSUPPORTED and the commencement/settlement hooks do nothing) */
+	cf_money_repo money;
 } cf_ports;
 
 #ifdef __cplusplus
