@@ -58,6 +58,13 @@ int cf_http_json_parse(const char *buf, size_t len, cJSON **out, cf_http_field_e
 	if (len == 0)
 		return cf_error_set(err, CF_EINVALID, "malformed-json", "",
 		                    "the request body is empty; a JSON object is required");
+	/* cJSON skips every byte <= 0x20 as whitespace (NUL and controls too) and
+	 * keeps raw controls inside strings; JSON allows neither */
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)buf[i] < 0x20 && buf[i] != '\t' && buf[i] != '\n' &&
+		    buf[i] != '\r')
+			return cf_error_set(err, CF_EINVALID, "malformed-json", "",
+			                    "the request body has a raw control character");
 	root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
 	if (!root)
 		return cf_error_set(err, CF_EINVALID, "malformed-json", "",

@@ -127,6 +127,32 @@ START_TEST(test_json__trailing_bytes_are_malformed)
 }
 END_TEST
 
+/* fuzz_http_json: cJSON skipped NUL and other control bytes as whitespace */
+START_TEST(test_json__raw_control_bytes_are_malformed)
+{
+	static const char nul_tail[] = "{\"a\":1}\0\0";
+	static const char in_value[] = "{\"a\":1\0}";
+	cf_http_field_errors errs;
+	cf_error err;
+	cJSON *j = NULL;
+
+	memset(&errs, 0, sizeof errs);
+	err = (cf_error)CF_ERROR_INIT;
+	ck_assert_int_eq(cf_http_json_parse(nul_tail, sizeof nul_tail - 1, &j, &errs, &err),
+	                 CF_EINVALID);
+	ck_assert_str_eq(err.slug, "malformed-json");
+	ck_assert_ptr_null(j);
+	err = (cf_error)CF_ERROR_INIT;
+	ck_assert_int_eq(cf_http_json_parse(in_value, sizeof in_value - 1, &j, &errs, &err),
+	                 CF_EINVALID);
+	ck_assert_str_eq(err.slug, "malformed-json");
+	ck_assert_int_eq(parse("{\"a\":1}\x0c", &errs, &err, &j), CF_EINVALID);
+	ck_assert_str_eq(err.slug, "malformed-json");
+	ck_assert_int_eq(parse("{\"a\":\"x\ty\"}\x01", &errs, &err, &j), CF_EINVALID);
+	ck_assert_ptr_null(j);
+}
+END_TEST
+
 START_TEST(test_json__duplicates_and_non_objects_are_422)
 {
 	cf_http_field_errors errs;
@@ -267,6 +293,7 @@ static Suite *http_parts_suite(void)
 	tcase_add_test(tc, test_router__unknown_paths_are_404);
 	tcase_add_test(tc, test_router__two_params_and_rest_param);
 	tcase_add_test(tc, test_json__trailing_bytes_are_malformed);
+	tcase_add_test(tc, test_json__raw_control_bytes_are_malformed);
 	tcase_add_test(tc, test_json__duplicates_and_non_objects_are_422);
 	tcase_add_test(tc, test_json__decoder_checks_types_ranges_and_unknown_fields);
 	tcase_add_test(tc, test_json__strings_count_characters_and_refuse_controls);
