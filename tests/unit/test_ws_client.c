@@ -72,8 +72,9 @@ static void ws_close(const struct mg_connection *conn, void *cbdata)
 static void hub_ready(struct mg_connection *conn, void *cbdata)
 {
 	(void)cbdata;
-	ck_assert_int_eq(cf_ws_hub_subscribe(g_hub, "A", conn, 0, NULL), CF_OK);
-	ck_assert_int_eq(cf_ws_hub_send(g_hub, conn, "subscribed", 10, NULL), CF_OK);
+	/* no ck_assert on civetweb's threads: a failure shows as a missing greeting */
+	if (cf_ws_hub_subscribe(g_hub, "A", conn, 0, NULL) == CF_OK)
+		cf_ws_hub_send(g_hub, conn, "subscribed", 10, NULL);
 }
 
 static int hub_data(struct mg_connection *conn, int bits, char *data, size_t len, void *cbdata)
