@@ -426,7 +426,7 @@ int cf__idem_finish(cf_uc *uc, const cf_idem *idem, const void *resource, cf_ide
 
 /* ---- fixing an installment ---- */
 
-/* Fix installment k for every active ticket on `on`: credit pending dividend
+/* Fix installment k for every ticket (removed ones too: a substitute takes them over) on `on`: credit pending dividend
  * credits (credits for k), post the demand at gross S, apply advances. */
 static int fix_installment(cf_uc *uc, const cf_scheme *s, int32_t k, cf_date on,
                            const cf_dividend_credit *credits, size_t nc)
@@ -453,8 +453,7 @@ static int fix_installment(cf_uc *uc, const cf_scheme *s, int32_t k, cf_date on,
 		cf_ticket_money tm;
 		cf_due d, *grown;
 
-		if (t->status != CF_TICKET_ACTIVE)
-			continue;
+		/* removed tickets too: a substitute takes their dues over */
 		if ((rc = cf__tm_load(uc, s->id, t->ticket_no, true, &tm)) < 0)
 			goto out;
 		cf_due_init(&d, k, due, s->subscription);
@@ -609,27 +608,6 @@ int cf__dues_on_draw_settled(cf_uc *uc, const cf_scheme *s, const cf_auction_res
 	if (fix <= N) {
 		if ((rc = fix_installment(uc, s, fix, on, credits, n)) < 0)
 			return rc;
-		/* credits for removed tickets (not fixed): to their advance */
-		for (size_t i = 0; i < n; i++) {
-			cf_ticket t;
-			cf_ticket_acct a;
-
-			if (credits[i].installment_no != fix)
-				continue;
-			rc = uc->app->p.tickets.get(uc->app->p.tickets.self, uc->tx, s->id,
-			                            credits[i].ticket_no, &t);
-			if (rc < 0)
-				return rc;
-			if (t.status == CF_TICKET_ACTIVE)
-				continue;
-			rc = MR(uc)->acct_get(MRS(uc), uc->tx, s->id, t.ticket_no, true, &a);
-			if (rc == CF_OK)
-				rc = cf_money_add(a.advance, credits[i].amount, &a.advance);
-			if (rc == CF_OK)
-				rc = MR(uc)->acct_update(MRS(uc), uc->tx, &a);
-			if (rc < 0)
-				return rc;
-		}
 	}
 	return cf__maybe_complete(uc, s->id, NULL);
 }
