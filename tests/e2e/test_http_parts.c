@@ -54,8 +54,8 @@ START_TEST(test_router__wrong_method_is_405_with_allow)
 	cf_http_params p;
 	char allow[64];
 
-	ck_assert_int_eq(cf_http_route_find(table, NT, "DELETE", "/api/v1/users/me", &rt, &p,
-	                                    allow, sizeof allow),
+	ck_assert_int_eq(cf_http_route_find(table, NT, "DELETE", "/api/v1/users/me", &rt, &p, allow,
+	                                    sizeof allow),
 	                 CF_HTTP_MATCH_NO_METHOD);
 	ck_assert_str_eq(allow, "GET, PATCH");
 	ck_assert_int_eq(cf_http_route_find(table, NT, "POST", "/api/v1/users/x", &rt, &p, allow,
@@ -67,10 +67,14 @@ END_TEST
 
 START_TEST(test_router__unknown_paths_are_404)
 {
-	static const char *const paths[] = {"/api/v1/users",   "/api/v1/users/",
-	                                    "/api/v1/users//", "/api/v1/users/a/b",
-	                                    "/",               "",
-	                                    "/api/v1/receipts", "/api/v1/schemes/a/agents/"};
+	static const char *const paths[] = {"/api/v1/users",
+	                                    "/api/v1/users/",
+	                                    "/api/v1/users//",
+	                                    "/api/v1/users/a/b",
+	                                    "/",
+	                                    "",
+	                                    "/api/v1/receipts",
+	                                    "/api/v1/schemes/a/agents/"};
 	const cf_http_route *rt;
 	cf_http_params p;
 	char allow[64];
@@ -212,7 +216,7 @@ START_TEST(test_json__strings_count_characters_and_refuse_controls)
 	ck_assert_int_eq(cf_http_utf8_chars("abc"), 3);
 	ck_assert_int_eq(cf_http_utf8_chars("\xe0\xa4\xb0\xe0\xa4\xbe"), 2); /* Devanagari */
 	ck_assert_int_eq(cf_http_utf8_chars("a\x01"), -1);
-	ck_assert_int_eq(cf_http_utf8_chars("\xc0\xaf"), -1); /* overlong */
+	ck_assert_int_eq(cf_http_utf8_chars("\xc0\xaf"), -1);     /* overlong */
 	ck_assert_int_eq(cf_http_utf8_chars("\xed\xa0\x80"), -1); /* surrogate */
 	ck_assert(cf_http_is_uuid("123e4567-e89b-12d3-a456-426614174000"));
 	ck_assert(!cf_http_is_uuid("123e4567e89b12d3a456426614174000"));

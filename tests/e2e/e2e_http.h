@@ -1,0 +1,68 @@
+/*
+ * e2e_http.h - what the end-to-end runners share: a small blocking
+ * HTTP/1.1 client over loopback sockets, and starting/stopping the real
+ * chitfund-server binary against a database of its own.
+ */
+#ifndef CF_E2E_HTTP_H
+#define CF_E2E_HTTP_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <cjson/cJSON.h>
+
+/** A response (free with e2e_resp_free). */
+typedef struct e2e_resp {
+	int status;    /**< 0 when the request could not be made */
+	char *headers; /**< raw header block, NUL-terminated */
+	char *body;    /**< NUL-terminated (may contain NULs before body_len) */
+	size_t body_len;
+	cJSON *json; /**< parsed body when it is JSON, else NULL */
+} e2e_resp;
+
+/**
+ * Send one request to 127.0.0.1:port and read the whole response
+ * (Connection: close). `headers` is NULL or "Name: value\r\n..." lines;
+ * `body` may be NULL. Returns 0, or -1 when no response could be read.
+ */
+int e2e_request(int port, const char *method, const char *path, const char *headers,
+                const char *body, size_t body_len, e2e_resp *out);
+/** Free the response's buffers. */
+void e2e_resp_free(e2e_resp *r);
+/** Value of a response header (case-insensitive) copied into buf; NULL when absent. */
+const char *e2e_header(const e2e_resp *r, const char *name, char *buf, size_t size);
+
+/** A free loopback TCP port (bound and released). */
+int e2e_free_port(void);
+
+/** The running server under test. */
+typedef struct e2e_server {
+	pid_t pid;
+	int port;
+	char db_url[1024];    /**< the test database (superuser) */
+	char admin_url[1024]; /**< the cluster's original database, for CREATE/DROP */
+	char db_name[64];
+	char bin[512]; /**< path of chitfund-server */
+} e2e_server;
+
+/**
+ * Create a fresh database on CF_TEST_DATABASE_URL's cluster, run
+ * `chitfund-server migrate`, start `serve` on a free port and wait for
+ * /healthz. extra_env: NULL-terminated "NAME=value" entries added to the
+ * server's environment. Returns 0, or -1 with a message on stderr.
+ */
+int e2e_server_start(e2e_server *s, const char *const *extra_env);
+/** SIGTERM the server, wait for it, drop the database. */
+void e2e_server_stop(e2e_server *s);
+/**
+ * Run the server binary with args (NULL-terminated, without argv[0]) and the
+ * same environment; stdin_text (may be NULL) is written to its stdin and
+ * its stdout captured into out (size bytes). Returns its exit status, or
+ * -1 when it could not run.
+ */
+int e2e_server_run(e2e_server *s, const char *const *args, const char *stdin_text, char *out,
+                   size_t size);
+/** Run one SQL statement on the test database as superuser; 0 on success. */
+int e2e_sql(e2e_server *s, const char *sql, char *first_value, size_t size);
+
+#endif
