@@ -65,6 +65,15 @@ int cf_http_json_parse(const char *buf, size_t len, cJSON **out, cf_http_field_e
 		    buf[i] != '\r')
 			return cf_error_set(err, CF_EINVALID, "malformed-json", "",
 			                    "the request body has a raw control character");
+	/* cJSON turns "\u0000" into a NUL that silently cuts a string or key short */
+	for (size_t i = 0; i + 1 < len; i++)
+		if (buf[i] == '\\') {
+			if (buf[i + 1] == 'u' && len - i >= 6 &&
+			    memcmp(buf + i + 2, "0000", 4) == 0)
+				return cf_error_set(err, CF_EINVALID, "malformed-json", "",
+				                    "the request body has a \\u0000 escape");
+			i++; /* skip the escaped character ("\\\\u0000" is not an escape) */
+		}
 	root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
 	if (!root)
 		return cf_error_set(err, CF_EINVALID, "malformed-json", "",

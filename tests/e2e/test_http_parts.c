@@ -157,6 +157,28 @@ START_TEST(test_json__raw_control_bytes_are_malformed)
 }
 END_TEST
 
+/* fuzz_http_json: cJSON cut "ab\u0000cd" to "ab" (and keys likewise) */
+START_TEST(test_json__nul_escape_is_malformed)
+{
+	cf_http_field_errors errs;
+	cf_error err;
+	cJSON *j = NULL;
+
+	ck_assert_int_eq(parse("{\"a\":\"ab\\u0000cd\"}", &errs, &err, &j), CF_EINVALID);
+	ck_assert_str_eq(err.slug, "malformed-json");
+	ck_assert_ptr_null(j);
+	ck_assert_int_eq(parse("{\"name\\u0000x\":1}", &errs, &err, &j), CF_EINVALID);
+	ck_assert_str_eq(err.slug, "malformed-json");
+	/* an escaped backslash followed by the text u0000 is fine */
+	ck_assert_int_eq(parse("{\"a\":\"\\\\u0000\"}", &errs, &err, &j), CF_OK);
+	ck_assert_str_eq(cJSON_GetObjectItem(j, "a")->valuestring, "\\u0000");
+	cJSON_Delete(j);
+	j = NULL;
+	ck_assert_int_eq(parse("{\"a\":\"\\u0001\"}", &errs, &err, &j), CF_OK);
+	cJSON_Delete(j);
+}
+END_TEST
+
 START_TEST(test_json__duplicates_and_non_objects_are_422)
 {
 	cf_http_field_errors errs;
@@ -298,6 +320,7 @@ static Suite *http_parts_suite(void)
 	tcase_add_test(tc, test_router__two_params_and_rest_param);
 	tcase_add_test(tc, test_json__trailing_bytes_are_malformed);
 	tcase_add_test(tc, test_json__raw_control_bytes_are_malformed);
+	tcase_add_test(tc, test_json__nul_escape_is_malformed);
 	tcase_add_test(tc, test_json__duplicates_and_non_objects_are_422);
 	tcase_add_test(tc, test_json__decoder_checks_types_ranges_and_unknown_fields);
 	tcase_add_test(tc, test_json__strings_count_characters_and_refuse_controls);
