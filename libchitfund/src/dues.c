@@ -193,8 +193,9 @@ void cf__tm_free(cf_ticket_money *tm)
 	if (tm == NULL)
 		return;
 	free(tm->dues);
-	tm->dues = NULL;
-	tm->n = 0;
+	free(tm->orig);
+	tm->dues = tm->orig = NULL;
+	tm->n = tm->n_orig = 0;
 }
 
 int cf__tm_load(cf_uc *uc, const char *scheme_id, int32_t ticket_no, bool lock, cf_ticket_money *tm)
@@ -214,9 +215,15 @@ int cf__tm_load(cf_uc *uc, const char *scheme_id, int32_t ticket_no, bool lock, 
 			cf_due_row_array_free(&a);
 			return CF_ENOMEM;
 		}
+		tm->orig = malloc(a.count * sizeof *tm->orig);
+		if (tm->orig == NULL) {
+			cf_due_row_array_free(&a);
+			cf__tm_free(tm);
+			return CF_ENOMEM;
+		}
 		for (size_t i = 0; i < a.count; i++)
-			tm->dues[i] = a.items[i].due;
-		tm->n = a.count;
+			tm->dues[i] = tm->orig[i] = a.items[i].due;
+		tm->n = tm->n_orig = a.count;
 	}
 	cf_due_row_array_free(&a);
 	return CF_OK;
@@ -227,6 +234,12 @@ int cf__tm_save(cf_uc *uc, cf_ticket_money *tm)
 	int rc;
 
 	for (size_t i = 0; i < tm->n; i++) {
+		bool same = false;
+
+		for (size_t k = 0; k < tm->n_orig && !same; k++)
+			same = memcmp(&tm->orig[k], &tm->dues[i], sizeof tm->dues[i]) == 0;
+		if (same)
+			continue;
 		rc = MR(uc)->due_put(MRS(uc), uc->tx, tm->acct.scheme_id, tm->acct.ticket_no,
 		                     &tm->dues[i]);
 		if (rc < 0)
@@ -426,8 +439,8 @@ int cf__idem_finish(cf_uc *uc, const cf_idem *idem, const void *resource, cf_ide
 
 /* ---- fixing an installment ---- */
 
-/* Fix installment k for every ticket (removed ones too: a substitute takes them over) on `on`: credit pending dividend
- * credits (credits for k), post the demand at gross S, apply advances. */
+/* Fix installment k for every ticket (removed ones too: a substitute takes them over) on `on`:
+ * credit pending dividend credits (credits for k), post the demand at gross S, apply advances. */
 static int fix_installment(cf_uc *uc, const cf_scheme *s, int32_t k, cf_date on,
                            const cf_dividend_credit *credits, size_t nc)
 {

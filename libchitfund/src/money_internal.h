@@ -30,6 +30,8 @@ typedef struct cf_ticket_money {
 	cf_ticket_acct acct;
 	cf_due *dues; /**< fixed installments by installment_no (malloc'd) */
 	size_t n;
+	cf_due *orig; /**< the dues as loaded (save writes only what changed) */
+	size_t n_orig;
 } cf_ticket_money;
 /** Lock the account and load the dues. CF_ENOTFOUND when the ticket has no money row. */
 int cf__tm_load(cf_uc *uc, const char *scheme_id, int32_t ticket_no, bool lock,
