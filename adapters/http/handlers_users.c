@@ -71,17 +71,26 @@ int cf_h_login(cf_http_req *r)
 	if (ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0 &&
 	    (ct[33] == '\0' || ct[33] == ';')) {
 		if ((rc = cf_http_read_body(r, &err)) == 0) {
-			if (mg_get_var(r->body, r->body_len, "username", user, sizeof user) < 1)
+			int n = mg_get_var(r->body, r->body_len, "username", user, sizeof user);
+			/* n counts decoded bytes: a %00 would cut the C string short */
+			if (n < 1)
 				cf_http_field_errors_add(&r->errs, "username", "is required");
+			else if (strlen(user) != (size_t)n)
+				cf_http_field_errors_add(&r->errs, "username",
+				                         "must not contain NUL");
 			else
 				email = user;
-			if (mg_get_var(r->body, r->body_len, "password", pass, sizeof pass) < 1)
+			n = mg_get_var(r->body, r->body_len, "password", pass, sizeof pass);
+			if (n < 1)
 				cf_http_field_errors_add(&r->errs, "password", "is required");
+			else if (strlen(pass) != (size_t)n)
+				cf_http_field_errors_add(&r->errs, "password",
+				                         "must not contain NUL");
 			else
 				password = pass;
-			if (mg_get_var(r->body, r->body_len, "grant_type", grant, sizeof grant) >=
-			            0 &&
-			    strcmp(grant, "password") != 0)
+			/* -2 (too long for grant) is present and wrong, not absent */
+			n = mg_get_var(r->body, r->body_len, "grant_type", grant, sizeof grant);
+			if (n != -1 && (n < 0 || strcmp(grant, "password") != 0))
 				cf_http_field_errors_add(&r->errs, "grant_type",
 				                         "must be \"password\"");
 			if (r->errs.n)
