@@ -319,7 +319,7 @@ int cf_http_query(const cf_http_req *r, const char *name, char *buf, size_t size
 	n = mg_get_var(q, strlen(q), name, buf, size);
 	if (n == -1)
 		return 0;
-	if (n < 0)
+	if (n < 0 || strlen(buf) != (size_t)n) /* too long, or a %00 inside */
 		return -1;
 	return 1;
 }

@@ -117,7 +117,8 @@ const char *cf_http_header(const cf_http_req *r, const char *name);
 
 /**
  * Copy the value of query parameter `name` (URL-decoded) into buf. Returns
- * 1 when present, 0 when absent, -1 when it does not fit.
+ * 1 when present, 0 when absent, -1 when it does not fit or decodes to a
+ * NUL byte (%00).
  */
 int cf_http_query(const cf_http_req *r, const char *name, char *buf, size_t size);
 

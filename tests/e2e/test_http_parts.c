@@ -179,6 +179,24 @@ START_TEST(test_json__nul_escape_is_malformed)
 }
 END_TEST
 
+/* a %00 in a query value would cut the C string short ("limit=5%00x" read as 5) */
+START_TEST(test_query__nul_in_value_is_refused)
+{
+	struct mg_request_info ri;
+	cf_http_req r;
+	char b[32];
+
+	memset(&ri, 0, sizeof ri);
+	memset(&r, 0, sizeof r);
+	ri.query_string = "limit=5%00x&cursor=ab%2Fc";
+	r.ri = &ri;
+	ck_assert_int_eq(cf_http_query(&r, "limit", b, sizeof b), -1);
+	ck_assert_int_eq(cf_http_query(&r, "cursor", b, sizeof b), 1);
+	ck_assert_str_eq(b, "ab/c");
+	ck_assert_int_eq(cf_http_query(&r, "nope", b, sizeof b), 0);
+}
+END_TEST
+
 START_TEST(test_json__duplicates_and_non_objects_are_422)
 {
 	cf_http_field_errors errs;
@@ -321,6 +339,7 @@ static Suite *http_parts_suite(void)
 	tcase_add_test(tc, test_json__trailing_bytes_are_malformed);
 	tcase_add_test(tc, test_json__raw_control_bytes_are_malformed);
 	tcase_add_test(tc, test_json__nul_escape_is_malformed);
+	tcase_add_test(tc, test_query__nul_in_value_is_refused);
 	tcase_add_test(tc, test_json__duplicates_and_non_objects_are_422);
 	tcase_add_test(tc, test_json__decoder_checks_types_ranges_and_unknown_fields);
 	tcase_add_test(tc, test_json__strings_count_characters_and_refuse_controls);
