@@ -25,6 +25,13 @@ int cf_pgad_run(cf_tx *tx, const char *name, const char *sql, const cf_pg_params
 int cf_pgad_run_count(cf_tx *tx, const char *name, const char *sql, const cf_pg_params *p,
                       int *rows);
 
+/*
+ * cf_pgad_run_count inside a savepoint: a unique violation (CF_EEXISTS) is
+ * rolled back to the savepoint so the transaction stays usable.
+ */
+int cf_pgad_run_count_guarded(cf_tx *tx, const char *name, const char *sql, const cf_pg_params *p,
+                              int *rows);
+
 /* True when s is canonical UUID text (36 chars, hex and dashes). */
 bool cf_pgad_is_uuid(const char *s);
 /* Append text, or NULL for "" (optional text columns). */
@@ -45,5 +52,7 @@ int cf_pgad_bool(const PGresult *r, int row, int col, bool *out);
 void cf_pgad_user_ports(cf_pg_store *s, cf_ports *out);
 void cf_pgad_scheme_ports(cf_pg_store *s, cf_ports *out);
 void cf_pgad_audit_ports(cf_pg_store *s, cf_ports *out);
+/* Draws (pg_auctions.c): auctions, ledger and events (NOTIFY on commit). */
+void cf_pgad_auction_ports(cf_pg_store *s, cf_ports *out);
 
 #endif

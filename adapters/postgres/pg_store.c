@@ -107,6 +107,7 @@ void cf_pg_store_ports(cf_pg_store *s, cf_ports *out)
 	cf_pgad_user_ports(s, out);
 	cf_pgad_scheme_ports(s, out);
 	cf_pgad_audit_ports(s, out);
+	cf_pgad_auction_ports(s, out);
 }
 
 /* ---- helpers ---- */
@@ -132,6 +133,36 @@ int cf_pgad_run_count(cf_tx *tx, const char *name, const char *sql, const cf_pg_
 	*rows = PQntuples(r);
 	PQclear(r);
 	return CF_OK;
+}
+
+int cf_pgad_run_count_guarded(cf_tx *tx, const char *name, const char *sql, const cf_pg_params *p,
+                              int *rows)
+{
+	int rc;
+
+	*rows = 0;
+	if (tx == NULL || tx->conn == NULL)
+		return CF_EINVALID;
+	rc = cf_pg_exec(tx->conn, "SAVEPOINT cfpg_guard", NULL, NULL, NULL);
+	if (rc != CF_OK)
+		return rc;
+	rc = cf_pgad_run_count(tx, name, sql, p, rows);
+	if (rc == CF_EEXISTS) {
+		int rc2 =
+		        cf_pg_exec(tx->conn, "ROLLBACK TO SAVEPOINT cfpg_guard", NULL, NULL, NULL);
+
+		if (rc2 != CF_OK)
+			return rc2;
+	} else if (rc != CF_OK) {
+		return rc; /* the transaction is aborted anyway */
+	}
+	{
+		int rc3 = cf_pg_exec(tx->conn, "RELEASE SAVEPOINT cfpg_guard", NULL, NULL, NULL);
+
+		if (rc3 != CF_OK)
+			return rc3;
+	}
+	return rc;
 }
 
 bool cf_pgad_is_uuid(const char *s)

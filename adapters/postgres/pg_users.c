@@ -227,7 +227,8 @@ static int user_update(void *self, cf_tx *tx, cf_user_row *u)
 	user_params(&p, u, h); /* $1..$22 */
 	cf_pg_param_text(&p, u->id);
 	cf_pg_param_int64(&p, u->row_version);
-	rc = cf_pgad_run_count(
+	/* a taken email must leave the transaction usable: savepoint */
+	rc = cf_pgad_run_count_guarded(
 	        tx, "cfpg_user_update",
 	        "UPDATE users SET email = $1, password_hash = $2, full_name = $3, phone = $4, "
 	        "role = $5, is_active = $6::boolean, updated_at = cf_ts($7::bigint), "
