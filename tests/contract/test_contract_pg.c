@@ -25,6 +25,7 @@
 #include "contract_suite.h"
 
 static char g_template[64];
+static long g_main_pid; /* names every database of this runner */
 
 static const char *base_url(void)
 {
@@ -67,6 +68,34 @@ static int ddl(const char *fmt, const char *a, const char *b)
 	return rc;
 }
 
+/*
+ * Drop every database of this runner that is left over (a failed test exits
+ * its process before teardown).
+ */
+static void drop_leftovers(void)
+{
+	cf_pg_conn *c = NULL;
+	cf_pg_params p;
+	PGresult *r = NULL;
+	char prefix[64];
+	int i;
+
+	if (base_url() == NULL || cf_pg_conn_open(base_url(), &c, NULL) != CF_OK)
+		return;
+	snprintf(prefix, sizeof prefix, "cf\\_ct\\_%ld\\_%%", g_main_pid);
+	cf_pg_params_init(&p);
+	cf_pg_param_text(&p, prefix);
+	if (cf_pg_exec(c, "SELECT datname FROM pg_database WHERE datname LIKE $1", &p, &r, NULL) !=
+	    CF_OK) {
+		cf_pg_conn_close(c);
+		return;
+	}
+	cf_pg_conn_close(c);
+	for (i = 0; i < PQntuples(r); i++)
+		ddl("DROP DATABASE IF EXISTS %s WITH (FORCE)", PQgetvalue(r, i, 0), NULL);
+	PQclear(r);
+}
+
 static int make_template(void)
 {
 	cf_pg_conn *c = NULL;
@@ -74,7 +103,7 @@ static int make_template(void)
 	char *ci = NULL;
 	int rc, applied = 0;
 
-	snprintf(g_template, sizeof g_template, "cf_ct_tmpl_%ld", (long)getpid());
+	snprintf(g_template, sizeof g_template, "cf_ct_tmpl_%ld", g_main_pid);
 	rc = ddl("DROP DATABASE IF EXISTS %s WITH (FORCE)", g_template, NULL);
 	if (rc == CF_OK)
 		rc = ddl("CREATE DATABASE %s TEMPLATE template0", g_template, NULL);
@@ -110,7 +139,7 @@ static int pg_create(void *ctx, cf_ports *ports, void **out)
 	(void)ctx;
 	if (h == NULL)
 		return CF_ENOMEM;
-	snprintf(h->db, sizeof h->db, "cf_ct_%ld_%d", (long)getpid(), ++n);
+	snprintf(h->db, sizeof h->db, "cf_ct_%ld_%ld_%d", g_main_pid, (long)getpid(), ++n);
 	rc = ddl("DROP DATABASE IF EXISTS %s WITH (FORCE)", h->db, NULL);
 	if (rc == CF_OK)
 		rc = ddl("CREATE DATABASE %s TEMPLATE %s", h->db, g_template);
@@ -164,6 +193,7 @@ int main(void)
 	Suite *s;
 	int failed;
 
+	g_main_pid = (long)getpid();
 	if (base_url() == NULL) {
 		TCase *tc = tcase_create("environment");
 
@@ -180,7 +210,9 @@ int main(void)
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
-	if (base_url() != NULL)
+	if (base_url() != NULL) {
+		drop_leftovers();
 		ddl("DROP DATABASE IF EXISTS %s WITH (FORCE)", g_template, NULL);
+	}
 	return (failed == 0 && base_url() != NULL) ? EXIT_SUCCESS : EXIT_FAILURE;
 }

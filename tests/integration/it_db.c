@@ -8,6 +8,7 @@
 #include "it_db.h"
 
 static char g_dbname[64];
+static long g_main_pid;
 
 const char *cf_it_base_url(void)
 {
@@ -95,6 +96,35 @@ void cf_it_db_drop(const char *name)
 	cf_pg_conn_close(c);
 }
 
+void cf_it_drop_leftovers(void)
+{
+	cf_pg_conn *c = NULL;
+	cf_pg_params p;
+	PGresult *r = NULL;
+	char prefix[64];
+	int i;
+
+	if (cf_it_base_url() == NULL || cf_pg_conn_open(cf_it_base_url(), &c, NULL) != CF_OK)
+		return;
+	snprintf(prefix, sizeof prefix, "cf\\_it\\_mz\\_%ld\\_%%", g_main_pid);
+	cf_pg_params_init(&p);
+	cf_pg_param_text(&p, prefix);
+	if (cf_pg_exec(c, "SELECT datname FROM pg_database WHERE datname LIKE $1", &p, &r, NULL) !=
+	    CF_OK) {
+		cf_pg_conn_close(c);
+		return;
+	}
+	cf_pg_conn_close(c);
+	for (i = 0; i < PQntuples(r); i++)
+		cf_it_db_drop(PQgetvalue(r, i, 0));
+	PQclear(r);
+}
+
+long cf_it_main_pid(void)
+{
+	return g_main_pid;
+}
+
 START_TEST(test_database_url_is_set)
 {
 	ck_abort_msg("CF_TEST_DATABASE_URL is not set: integration tests need PostgreSQL "
@@ -107,6 +137,7 @@ int cf_it_run(const char *tag, Suite *s)
 	SRunner *sr;
 	int failed;
 
+	g_main_pid = (long)getpid();
 	if (cf_it_base_url() == NULL) {
 		Suite *none = suite_create("no-database");
 		TCase *tc = tcase_create("environment");
@@ -119,7 +150,7 @@ int cf_it_run(const char *tag, Suite *s)
 		srunner_free(srunner_create(s)); /* frees s */
 		return 1;
 	}
-	snprintf(g_dbname, sizeof g_dbname, "cf_it_%s_%ld", tag, (long)getpid());
+	snprintf(g_dbname, sizeof g_dbname, "cf_it_%s_%ld", tag, g_main_pid);
 	if (cf_it_db_create(g_dbname, true) != CF_OK) {
 		fprintf(stderr, "it_db: cannot create database %s\n", g_dbname);
 		srunner_free(srunner_create(s)); /* frees s */
@@ -130,6 +161,7 @@ int cf_it_run(const char *tag, Suite *s)
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+	cf_it_drop_leftovers();
 	cf_it_db_drop(g_dbname);
 	return failed == 0 ? 0 : 1;
 }

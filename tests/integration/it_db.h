@@ -51,6 +51,15 @@ cf_pg_pool *cf_it_pool(int size, int wait_ms);
 /** Run SQL without parameters on a pooled connection; returns the mapped status. */
 int cf_it_exec(cf_pg_conn *c, const char *sql, cf_error *err);
 
+/** The runner's main() process id (also inside forked tests). */
+long cf_it_main_pid(void);
+
+/**
+ * Drop every database named cf_it_mz_<main pid>_<...> (extra databases of
+ * this runner's tests; a failed test exits before its clean-up).
+ */
+void cf_it_drop_leftovers(void);
+
 /** A process-unique token for test data (emails, names): "<pid>x<counter>". */
 const char *cf_it_unique(char *buf, size_t cap);
 

@@ -112,7 +112,7 @@ static cf_pg_conn *fresh_db(char *name, size_t cap)
 	cf_error err = CF_ERROR_INIT;
 	char *ci;
 
-	snprintf(name, cap, "cf_it_mz_%ld_%d", (long)getpid(), ++n);
+	snprintf(name, cap, "cf_it_mz_%ld_%ld_%d", cf_it_main_pid(), (long)getpid(), ++n);
 	ck_assert_int_eq(cf_it_db_create(name, false), CF_OK);
 	ci = cf_it_db_conninfo(name);
 	ck_assert_ptr_nonnull(ci);
