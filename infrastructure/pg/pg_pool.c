@@ -56,7 +56,15 @@ static int conn_new(const char *conninfo, cf_pg_conn **out, cf_error *err)
 	*out = NULL;
 	if (c == NULL)
 		return cf_error_set(err, CF_ENOMEM, NULL, "", "out of memory");
-	c->pg = PQconnectdb(conninfo);
+	{
+		/* Defaults placed before the expanded conninfo: the string's own
+		 * values win (libpq processes the arrays in order). */
+		static const char *const keys[] = {"connect_timeout", "application_name", "dbname",
+		                                   NULL};
+		const char *vals[] = {"5", "chitfund", conninfo, NULL};
+
+		c->pg = PQconnectdbParams(keys, vals, 1);
+	}
 	if (c->pg == NULL) {
 		free(c);
 		return cf_error_set(err, CF_ENOMEM, NULL, "", "out of memory");

@@ -203,6 +203,38 @@ END_TEST
 
 /* ---- pool ---- */
 
+START_TEST(test_pool_connection_defaults_yield_to_conninfo)
+{
+	cf_pg_conn *c = take(), *own = NULL;
+	PGresult *r = NULL;
+	char buf[64], *ci, *withname;
+	size_t n;
+
+	ck_assert_int_eq(
+	        cf_pg_exec(c, "SELECT current_setting('application_name')", NULL, &r, NULL), CF_OK);
+	ck_assert_int_eq(cf_pg_get_text(r, 0, 0, buf, sizeof buf), CF_OK);
+	ck_assert_str_eq(buf, "chitfund");
+	PQclear(r);
+	cf_pg_pool_release(g_pool, c);
+	ci = cf_it_db_conninfo(cf_it_dbname());
+	ck_assert_ptr_nonnull(ci);
+	n = strlen(ci) + 64;
+	withname = malloc(n);
+	ck_assert_ptr_nonnull(withname);
+	snprintf(withname, n, "%s application_name='it_own'", ci);
+	free(ci);
+	ck_assert_int_eq(cf_pg_conn_open(withname, &own, NULL), CF_OK);
+	free(withname);
+	ck_assert_int_eq(
+	        cf_pg_exec(own, "SELECT current_setting('application_name')", NULL, &r, NULL),
+	        CF_OK);
+	ck_assert_int_eq(cf_pg_get_text(r, 0, 0, buf, sizeof buf), CF_OK);
+	ck_assert_str_eq(buf, "it_own");
+	PQclear(r);
+	cf_pg_conn_close(own);
+}
+END_TEST
+
 START_TEST(test_pool_exhaustion_bounded_wait)
 {
 	cf_pg_pool *p = cf_it_pool(2, 200);
@@ -538,6 +570,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_sqlstate_live);
 	tcase_add_test(tc, test_params_and_results);
 	tcase_add_test(tc, test_conninfo_with_dbname);
+	tcase_add_test(tc, test_pool_connection_defaults_yield_to_conninfo);
 	tcase_add_test(tc, test_pool_exhaustion_bounded_wait);
 	tcase_add_test(tc, test_pool_waiter_gets_released_connection);
 	tcase_add_test(tc, test_pool_replaces_broken_connection);

@@ -42,7 +42,10 @@ typedef struct cf_pg_conn cf_pg_conn;
 /** Default bounded wait for a free connection, in milliseconds (design.md: 2 s). */
 #define CF_PG_POOL_DEFAULT_WAIT_MS 2000
 
-/** Pool settings. Zero fields take the defaults above. */
+/**
+ * Pool settings. Zero fields take the defaults above. Connections default to
+ * connect_timeout=5 and application_name=chitfund unless conninfo sets them.
+ */
 typedef struct cf_pg_pool_config {
 	const char *conninfo; /**< libpq connection string or URI (copied); required */
 	int size;             /**< maximum connections (opened lazily); 0: default */
@@ -111,8 +114,7 @@ void cf_pg_conn_close(cf_pg_conn *conn);
  * name: *out is a new key=value string (free() it). CF_EINVALID when
  * conninfo cannot be parsed; CF_ENOMEM.
  */
-int cf_pg_conninfo_with_dbname(const char *conninfo, const char *dbname, char **out,
-                               cf_error *err);
+int cf_pg_conninfo_with_dbname(const char *conninfo, const char *dbname, char **out, cf_error *err);
 
 /* ---- SQLSTATE mapping ---- */
 
