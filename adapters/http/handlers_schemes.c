@@ -112,7 +112,7 @@ int cf_h_schemes_create(cf_http_req *r)
 	cf_error err = CF_ERROR_INIT;
 	cJSON *body = NULL;
 	cf_scheme_create_req req;
-	cf_scheme s;
+	cf_scheme s = {0};
 	cf_jdec d;
 	uint32_t bits = 0;
 	int rc;
@@ -172,7 +172,7 @@ int cf_h_schemes_get(cf_http_req *r)
 {
 	cf_error err = CF_ERROR_INIT;
 	const char *id = NULL;
-	cf_scheme s;
+	cf_scheme s = {0};
 	int rc;
 
 	if ((rc = cf_http_param_uuid(r, 0, &id, &err)) == 0)
@@ -186,7 +186,7 @@ int cf_h_schemes_patch(cf_http_req *r)
 	cJSON *body = NULL;
 	const char *id = NULL;
 	cf_scheme_update_req req;
-	cf_scheme s;
+	cf_scheme s = {0};
 	cf_jdec d;
 	int rc;
 
@@ -226,7 +226,7 @@ int cf_h_schemes_open(cf_http_req *r)
 {
 	cf_error err = CF_ERROR_INIT;
 	const char *id = NULL;
-	cf_scheme s;
+	cf_scheme s = {0};
 	int rc;
 
 	if ((rc = cf_http_param_uuid(r, 0, &id, &err)) == 0 && (rc = empty_body(r, &err)) == 0)
@@ -281,7 +281,7 @@ int cf_h_schemes_enrol(cf_http_req *r)
 	cJSON *body = NULL;
 	const char *id = NULL;
 	cf_enrol_req req = {NULL, 0};
-	cf_ticket t;
+	cf_ticket t = {0};
 	cf_jdec d;
 	int64_t no = 0;
 	int rc;
@@ -334,7 +334,7 @@ int cf_h_schemes_commence(cf_http_req *r)
 	cf_error err = CF_ERROR_INIT;
 	cJSON *body = NULL;
 	const char *id = NULL, *reg = NULL, *ref = NULL;
-	cf_scheme s;
+	cf_scheme s = {0};
 	cf_jdec d;
 	int rc;
 

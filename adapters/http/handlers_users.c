@@ -38,7 +38,7 @@ int cf_h_register(cf_http_req *r)
 	cf_error err = CF_ERROR_INIT;
 	cJSON *body = NULL;
 	cf_register_req req = {NULL, NULL, NULL, NULL};
-	cf_user u;
+	cf_user u = {0};
 	cf_jdec d;
 	int rc;
 
@@ -64,7 +64,7 @@ int cf_h_login(cf_http_req *r)
 	const char *email = NULL, *password = NULL;
 	const char *ct = cf_http_header(r, "Content-Type");
 	char user[256], pass[1100], grant[32];
-	cf_token_pair t;
+	cf_token_pair t = {0};
 	cf_jdec d;
 	int rc;
 
@@ -131,7 +131,7 @@ int cf_h_refresh(cf_http_req *r)
 	cf_error err = CF_ERROR_INIT;
 	cJSON *body = NULL;
 	const char *token = NULL;
-	cf_token_pair t;
+	cf_token_pair t = {0};
 	int rc;
 
 	if ((rc = refresh_body(r, &body, &token, &err)) == 0)
@@ -156,7 +156,7 @@ int cf_h_logout(cf_http_req *r)
 int cf_h_me_get(cf_http_req *r)
 {
 	cf_error err = CF_ERROR_INIT;
-	cf_user u;
+	cf_user u = {0};
 
 	if (cf_user_get_me(cf_http_app(r), &r->actor, &u, &err) < 0)
 		return cf_http_fail(r, &err);
@@ -180,7 +180,7 @@ int cf_h_me_patch(cf_http_req *r)
 	cf_error err = CF_ERROR_INIT;
 	cJSON *body = NULL;
 	cf_profile_update up;
-	cf_user u;
+	cf_user u = {0};
 	cf_jdec d, nd;
 	int rc;
 
@@ -306,7 +306,7 @@ int cf_h_users_get(cf_http_req *r)
 {
 	cf_error err = CF_ERROR_INIT;
 	const char *id = NULL;
-	cf_user u;
+	cf_user u = {0};
 	int rc;
 
 	if ((rc = cf_http_param_uuid(r, 0, &id, &err)) == 0)
@@ -322,7 +322,7 @@ int cf_h_users_patch(cf_http_req *r)
 	cJSON *body = NULL;
 	const char *id = NULL;
 	cf_user_admin_update up;
-	cf_user u;
+	cf_user u = {0};
 	cf_jdec d;
 	int role = 0, rc;
 
