@@ -93,7 +93,7 @@ CREATE INDEX payments_scheme_idx ON payments (scheme_id, seq);
 CREATE INDEX payments_ticket_idx ON payments (scheme_id, ticket_no, seq);
 
 CREATE TABLE payment_allocations (
-	payment_id uuid NOT NULL REFERENCES payments (id),
+	payment_id uuid NOT NULL REFERENCES payments (id) DEFERRABLE INITIALLY DEFERRED,
 	installment_no integer NOT NULL,
 	principal bigint NOT NULL CHECK (principal >= 0),
 	penalty bigint NOT NULL CHECK (penalty >= 0),

@@ -24,6 +24,8 @@
 #include "cf_infra/pg.h"
 #include "cf_infra/pg_migrate.h"
 #include "chitfund/adapters/postgres.h"
+#include "chitfund/adapters/postgres_money.h"
+#include "chitfund/money.h"
 #if defined(__has_include)
 #if __has_include("chitfund/adapters/system.h")
 #include "chitfund/adapters/system.h"
@@ -102,6 +104,7 @@ static int build_app(stack *s, cf_error *err)
 	    (rc = cf_pg_store_new(&s->store, s->pool)) < 0)
 		return cf_error_default(err, rc);
 	cf_pg_store_ports(s->store, &ports);
+	cf_pg_money_ports(s->store, &ports); /* money (issue 5) */
 	cf_system_ports(s->sys, &ports);
 	return cf_app_new(&s->app, &ports, &s->env.app, err);
 #endif
@@ -298,6 +301,13 @@ static int cmd_verify(void)
 		stack_free(&s);
 		return 2;
 	}
+	/* money (issue 5): balances re-derived from the postings, dues/payments/prizes agree */
+	cf_money_verify_result mres;
+	if (cf_money_verify(s.app, &sys, &mres, &err) < 0) {
+		die_err("verify failed", &err);
+		stack_free(&s);
+		return 2;
+	}
 	stack_free(&s);
 	if (!res.ok) {
 		printf("verify: audit chain BROKEN at seq %lld: %s (%lld rows read)\n",
@@ -305,6 +315,12 @@ static int cmd_verify(void)
 		return 1;
 	}
 	printf("verify: audit chain intact (%lld rows)\n", (long long)res.rows_checked);
+	if (!mres.ok) {
+		printf("verify: money BROKEN: %s\n", mres.first_break);
+		return 1;
+	}
+	printf("verify: money consistent (%lld ledger lines, %lld tickets)\n",
+	       (long long)mres.lines_checked, (long long)mres.tickets_checked);
 	return 0;
 }
 

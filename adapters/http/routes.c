@@ -5,6 +5,8 @@
  * The e2e contract test checks this table and openapi.yaml list the same
  * operations.
  */
+#include "handlers_auctions.h"
+#include "handlers_money.h"
 #include "http_private.h"
 
 #define ANY        CF_HTTP_ROLE_ANY
@@ -50,6 +52,42 @@ static const cf_http_route routes[] = {
         {"GET", "/api/v1/schemes/{id}/schedule", cf_h_schemes_schedule, ANY},
         /* audit */
         {"GET", "/api/v1/audit", cf_h_audit_list, ADMIN | AUDITOR},
+        /* money (issue 5) */
+        {"POST", "/api/v1/payments", cf_h_payments_create, ADMIN | FOREMAN | AGENT | SUBSCRIBER},
+        {"GET", "/api/v1/payments/{id}", cf_h_payments_get, ANY},
+        {"POST", "/api/v1/payments/{id}/bounce", cf_h_payments_bounce, ADMIN | FOREMAN | AGENT},
+        {"GET", "/api/v1/receipts/{receipt_no}", cf_h_receipts_get, ANY},
+        {"GET", "/api/v1/receipts/{prefix}/{fy}/{seq}", cf_h_receipts_get3, ANY},
+        {"GET", "/api/v1/schemes/{id}/payments", cf_h_scheme_payments, ANY},
+        {"GET", "/api/v1/schemes/{id}/ledger", cf_h_scheme_ledger,
+         ADMIN | FOREMAN | AGENT | AUDITOR},
+        {"GET", "/api/v1/schemes/{id}/defaulters", cf_h_scheme_defaulters,
+         ADMIN | FOREMAN | AGENT | AUDITOR},
+        {"POST", "/api/v1/schemes/{id}/members/{ticket_no}/remove", cf_h_member_remove,
+         ADMIN | FOREMAN},
+        {"POST", "/api/v1/schemes/{id}/members/{ticket_no}/reinstate", cf_h_member_reinstate,
+         ADMIN | FOREMAN},
+        {"POST", "/api/v1/schemes/{id}/members/{ticket_no}/substitute", cf_h_member_substitute,
+         ADMIN | FOREMAN},
+        {"POST", "/api/v1/schemes/{id}/members/{ticket_no}/demand", cf_h_member_demand,
+         ADMIN | FOREMAN},
+        {"GET", "/api/v1/schemes/{id}/members/{ticket_no}/statement", cf_h_member_statement, ANY},
+        {"POST", "/api/v1/schemes/{id}/terminate", cf_h_scheme_terminate, ADMIN | FOREMAN},
+        {"POST", "/api/v1/auctions/{id}/security", cf_h_auction_security, ADMIN | FOREMAN},
+        {"POST", "/api/v1/auctions/{id}/no-security", cf_h_auction_no_security,
+         ADMIN | FOREMAN | SUBSCRIBER},
+        {"POST", "/api/v1/auctions/{id}/disbursement", cf_h_auction_disbursement, ADMIN | FOREMAN},
+        {"GET", "/api/v1/disbursements", cf_h_disbursements_list, ADMIN | FOREMAN | AUDITOR},
+        {"POST", "/api/v1/disbursements/{id}/approve", cf_h_disbursements_approve, ADMIN | FOREMAN},
+        {"GET", "/api/v1/reports/{report}", cf_h_reports, ADMIN | FOREMAN | AGENT | AUDITOR},
+        /* draws (issue 4) */
+        {"POST", "/api/v1/schemes/{id}/auctions", cf_h_auctions_create, ADMIN | FOREMAN},
+        {"GET", "/api/v1/schemes/{id}/auctions", cf_h_auctions_list, ANY},
+        {"GET", "/api/v1/auctions/{id}", cf_h_auctions_get, ANY},
+        {"POST", "/api/v1/auctions/{id}/open", cf_h_auctions_open, ADMIN | FOREMAN},
+        {"POST", "/api/v1/auctions/{id}/bids", cf_h_auctions_bid, ADMIN | FOREMAN | SUBSCRIBER},
+        {"POST", "/api/v1/auctions/{id}/close", cf_h_auctions_close, ADMIN | FOREMAN},
+        {"GET", "/api/v1/auctions/{id}/minutes", cf_h_auctions_minutes, ANY},
 };
 
 const cf_http_route *cf_http_routes(size_t *n)

@@ -8,7 +8,8 @@
 #include <string.h>
 
 #include "chitfund/sys/money_repo.h"
-#include "pg_money.h"
+#include "chitfund/adapters/postgres_money.h"
+#include "pg_adapter.h"
 
 /* ---- small helpers ---- */
 
@@ -1091,7 +1092,7 @@ static int od_overdue(void *self, cf_tx *tx, const char *scheme_id, cf_date on, 
 	return CF_OK;
 }
 
-void cf_pgad_money_ports(cf_pg_store *s, cf_ports *out)
+void cf_pg_money_ports(cf_pg_store *s, cf_ports *out)
 {
 	out->money = (cf_money_repo){CF_MONEY_REPO_VERSION,
 	                             s,
