@@ -104,36 +104,26 @@ static int do_record(cf_uc *uc, void *vctx)
 		rc = CF_ENOMEM;
 		goto out;
 	}
-	/* the state before: from the stored rows (tm was changed in place), so reload */
-	{
-		cf_due_row_array before = {0};
+	/* the state before: tm.orig holds the dues as loaded (tm.dues changed in place) */
+	for (size_t i = 0; i < res.count; i++) {
+		cf_payment_alloc *a = &allocs[na++];
 
-		rc = MR(uc)->due_list(MRS(uc), uc->tx, s.id, t.ticket_no, &before);
-		if (rc < 0)
-			goto out;
-		for (size_t i = 0; i < res.count; i++) {
-			cf_payment_alloc *a = &allocs[na++];
+		cf__copy(a->payment_id, sizeof a->payment_id, p->id);
+		a->installment_no = lines[i].installment_no;
+		a->principal = lines[i].principal;
+		a->penalty = lines[i].penalty;
+		for (size_t b = 0; b < tm.n_orig; b++) {
+			const cf_due *d = &tm.orig[b];
 
-			cf__copy(a->payment_id, sizeof a->payment_id, p->id);
-			a->installment_no = lines[i].installment_no;
-			a->principal = lines[i].principal;
-			a->penalty = lines[i].penalty;
-			for (size_t b = 0; b < before.count; b++) {
-				const cf_due *d = &before.items[b].due;
-
-				if (d->installment_no != a->installment_no)
-					continue;
-				a->prev_penalty = d->penalty;
-				a->prev_penalty_as_of = d->penalty_as_of;
-				a->prev_base_date = d->penalty_base_date;
-				a->prev_base_accrued = d->penalty_base_accrued;
-			}
-			if ((rc = cf_money_add(p->principal, a->principal, &p->principal)) < 0 ||
-			    (rc = cf_money_add(p->penalty, a->penalty, &p->penalty)) < 0)
-				break;
+			if (d->installment_no != a->installment_no)
+				continue;
+			a->prev_penalty = d->penalty;
+			a->prev_penalty_as_of = d->penalty_as_of;
+			a->prev_base_date = d->penalty_base_date;
+			a->prev_base_accrued = d->penalty_base_accrued;
 		}
-		cf_due_row_array_free(&before);
-		if (rc < 0)
+		if ((rc = cf_money_add(p->principal, a->principal, &p->principal)) < 0 ||
+		    (rc = cf_money_add(p->penalty, a->penalty, &p->penalty)) < 0)
 			goto out;
 	}
 	p->advance = res.advance;
