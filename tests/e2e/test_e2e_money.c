@@ -1,0 +1,422 @@
+/*
+ * test_e2e_money.c - end to end over HTTP (the real chitfund-server on its
+ * own database): a 20-ticket scheme is enrolled and commenced through the
+ * API; installment 1 is fixed and demanded; payments with Idempotency-Key
+ * (missing: 400; replay byte for byte; other body: 409), a subscriber's own
+ * UPI payment and its refusals, receipts by literal and percent-encoded
+ * number, a cheque bounce, the defaulters list, removal and substitution,
+ * the statement, the ledger, a CSV report, termination (s.42), and
+ * `chitfund-server verify` clean after each stage.
+ *
+ * The draws' money side (installment k+1 fixed when draw k settles) needs
+ * the auction close to call cf__dues_on_draw_settled; the whole-life run of
+ * the 20 draws is covered over the memory adapter in
+ * tests/unit/test_app_money.c until then.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "e2e_http.h"
+
+static e2e_server srv;
+static char admin_token[1200];
+static int seq;
+
+#define ADMIN_EMAIL    "root@money.e2e"
+#define ADMIN_PASSWORD "admin-password-1234"
+#define PASSWORD       "correct-horse-battery"
+#define S_PAISE        500000 /* Rs 5,000 */
+
+static int req(const char *method, const char *path, const char *token, const char *extra,
+               const char *body, e2e_resp *r)
+{
+	char h[2048] = "";
+	size_t n = 0;
+
+	if (token && *token)
+		n += (size_t)snprintf(h + n, sizeof h - n, "Authorization: Bearer %s\r\n", token);
+	if (body)
+		n += (size_t)snprintf(h + n, sizeof h - n, "Content-Type: application/json\r\n");
+	if (extra)
+		snprintf(h + n, sizeof h - n, "%s", extra);
+	ck_assert_msg(e2e_request(srv.port, method, path, h, body, body ? strlen(body) : 0, r) == 0,
+	              "%s %s: no response", method, path);
+	return r->status;
+}
+
+static const char *jstr(const e2e_resp *r, const char *name)
+{
+	const cJSON *v = r->json ? cJSON_GetObjectItemCaseSensitive(r->json, name) : NULL;
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static double jnum(const cJSON *o, const char *name)
+{
+	const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, name) : NULL;
+
+	return cJSON_IsNumber(v) ? v->valuedouble : -1;
+}
+
+static void expect(e2e_resp *r, int status)
+{
+	ck_assert_msg(r->status == status, "want %d, got %d: %s", status, r->status,
+	              r->body ? r->body : "");
+}
+
+static void expect_problem(e2e_resp *r, int status, const char *slug)
+{
+	char type[160];
+
+	expect(r, status);
+	snprintf(type, sizeof type, "https://chitfund.dev/problems/%s", slug);
+	ck_assert_msg(jstr(r, "type") && strcmp(jstr(r, "type"), type) == 0, "want %s: %s", slug,
+	              r->body);
+}
+
+static int login(const char *email, char *token)
+{
+	char body[512];
+	e2e_resp r;
+	int st;
+
+	snprintf(body, sizeof body, "{\"email\":\"%s\",\"password\":\"%s\"}", email,
+	         strcmp(email, ADMIN_EMAIL) == 0 ? ADMIN_PASSWORD : PASSWORD);
+	if (e2e_request(srv.port, "POST", "/api/v1/auth/login",
+	                "Content-Type: application/json\r\n", body, strlen(body), &r) != 0)
+		return -1;
+	st = r.status;
+	if (st == 200)
+		snprintf(token, 1200, "%s", jstr(&r, "access_token"));
+	e2e_resp_free(&r);
+	return st;
+}
+
+/* Register a user with a role; fills id (37) and token (1200). */
+static void user(const char *role, char *id, char *token)
+{
+	char email[128], body[512], path[128];
+	e2e_resp r;
+
+	snprintf(email, sizeof email, "%s.%d.%d@money.e2e", role, (int)getpid(), ++seq);
+	snprintf(body, sizeof body,
+	         "{\"email\":\"%s\",\"password\":\"" PASSWORD "\",\"full_name\":\"Money User\"}",
+	         email);
+	req("POST", "/api/v1/auth/register", NULL, NULL, body, &r);
+	expect(&r, 201);
+	snprintf(id, 37, "%s", jstr(&r, "id"));
+	e2e_resp_free(&r);
+	if (strcmp(role, "subscriber") != 0) {
+		snprintf(path, sizeof path, "/api/v1/users/%s", id);
+		snprintf(body, sizeof body, "{\"role\":\"%s\"}", role);
+		req("PATCH", path, admin_token, NULL, body, &r);
+		expect(&r, 200);
+		e2e_resp_free(&r);
+	}
+	ck_assert_int_eq(login(email, token), 200);
+}
+
+static void verify_cli_clean(void)
+{
+	static const char *const args[] = {"verify", NULL};
+	char out[2048];
+	int rc = e2e_server_run(&srv, args, NULL, out, sizeof out);
+
+	ck_assert_msg(rc == 0, "verify exit %d: %s", rc, out);
+	ck_assert_ptr_nonnull(strstr(out, "money consistent"));
+}
+
+/* The scheme and its people. */
+static char foreman_id[37], foreman_tok[1200], agent_id[37], agent_tok[1200];
+static char sub_id[20][37], sub_tok[20][1200], scheme[37];
+
+static void make_scheme(void)
+{
+	char body[512], path[160];
+	e2e_resp r;
+
+	user("foreman", foreman_id, foreman_tok);
+	user("agent", agent_id, agent_tok);
+	for (int i = 0; i < 20; i++)
+		user("subscriber", sub_id[i], sub_tok[i]);
+	req("POST", "/api/v1/schemes", foreman_tok, NULL,
+	    "{\"name\":\"E2E money chit\",\"chit_value\":10000000,\"member_count\":20,"
+	    "\"start_date\":\"2026-03-01\",\"max_discount_bps\":2500,"
+	    "\"first_prize_to_foreman\":true}",
+	    &r);
+	expect(&r, 201);
+	snprintf(scheme, sizeof scheme, "%s", jstr(&r, "id"));
+	e2e_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/schemes/%s/open", scheme);
+	req("POST", path, foreman_tok, NULL, NULL, &r);
+	expect(&r, 200);
+	e2e_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/schemes/%s/agents", scheme);
+	snprintf(body, sizeof body, "{\"user_id\":\"%s\"}", agent_id);
+	req("POST", path, foreman_tok, NULL, body, &r);
+	e2e_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/schemes/%s/members", scheme);
+	for (int t = 1; t <= 20; t++) {
+		snprintf(body, sizeof body, "{\"user_id\":\"%s\",\"ticket_no\":%d}",
+		         t == 1 ? foreman_id : sub_id[t - 2], t);
+		req("POST", path, foreman_tok, NULL, body, &r);
+		expect(&r, 201);
+		e2e_resp_free(&r);
+	}
+	snprintf(path, sizeof path, "/api/v1/schemes/%s/commence", scheme);
+	req("POST", path, foreman_tok, NULL,
+	    "{\"registration_no\":\"REG/E2E/1\",\"commencement_ref\":\"GAZ/1\"}", &r);
+	expect(&r, 200);
+	e2e_resp_free(&r);
+}
+
+static int pay(const char *token, const char *key, int ticket, long amount, const char *method,
+               const char *reference, e2e_resp *r)
+{
+	char body[512], hdr[320];
+
+	snprintf(body, sizeof body,
+	         "{\"scheme_id\":\"%s\",\"ticket_no\":%d,\"amount\":%ld,\"method\":\"%s\"%s%s%s}",
+	         scheme, ticket, amount, method, reference ? ",\"reference\":\"" : "",
+	         reference ? reference : "", reference ? "\"" : "");
+	snprintf(hdr, sizeof hdr, "Idempotency-Key: %s\r\n", key);
+	return req("POST", "/api/v1/payments", token, key ? hdr : NULL, body, r);
+}
+
+START_TEST(test_money_over_http)
+{
+	char path[256], key[64], ct[128], receipt1[32], cheque[37];
+	e2e_resp r, r2;
+	const cJSON *items, *row;
+
+	make_scheme();
+	/* installment 1 fixed at commencement: the statement and the ledger say so */
+	snprintf(path, sizeof path, "/api/v1/schemes/%s/members/2/statement", scheme);
+	req("GET", path, sub_tok[0], NULL, NULL, &r);
+	expect(&r, 200);
+	items = cJSON_GetObjectItemCaseSensitive(r.json, "items");
+	ck_assert_int_eq(cJSON_GetArraySize(items), 20);
+	row = cJSON_GetArrayItem(items, 0);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(row, "fixed")));
+	ck_assert_int_eq((long)jnum(row, "net_due"), S_PAISE);
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(r.json, "prize")));
+	e2e_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/schemes/%s/members/2/statement", scheme);
+	req("GET", path, sub_tok[1], NULL, NULL, &r);
+	expect_problem(&r, 404, "not-found"); /* another subscriber's ticket */
+	e2e_resp_free(&r);
+
+	/* Idempotency-Key: required; first answer replayed byte for byte; other body 409 */
+	pay(agent_tok, NULL, 2, S_PAISE, "cash", NULL, &r);
+	expect_problem(&r, 400, "idempotency-key-required");
+	e2e_resp_free(&r);
+	snprintf(key, sizeof key, "pay-2-%d", (int)getpid());
+	pay(agent_tok, key, 2, S_PAISE, "cash", NULL, &r);
+	expect(&r, 201);
+	ck_assert_ptr_nonnull(e2e_header(&r, "Location", ct, sizeof ct));
+	snprintf(receipt1, sizeof receipt1, "%s", jstr(&r, "receipt_no"));
+	ck_assert_str_eq(receipt1, "R/2026-27/000001");
+	{
+		char body[512], hdr[128];
+
+		/* the same JSON with other key order and spacing */
+		snprintf(body, sizeof body,
+		         "{ \"method\": \"cash\", \"amount\": %d, \"ticket_no\": 2, \"scheme_id\": "
+		         "\"%s\" }",
+		         S_PAISE, scheme);
+		snprintf(hdr, sizeof hdr, "Idempotency-Key: %s\r\n", key);
+		req("POST", "/api/v1/payments", agent_tok, hdr, body, &r2);
+	}
+	expect(&r2, 201);
+	ck_assert_uint_eq(r2.body_len, r.body_len);
+	ck_assert_int_eq(memcmp(r2.body, r.body, r.body_len), 0);
+	e2e_resp_free(&r2);
+	e2e_resp_free(&r);
+	pay(agent_tok, key, 2, S_PAISE + 1, "cash", NULL, &r);
+	expect_problem(&r, 409, "idempotency-key-reused");
+	e2e_resp_free(&r);
+
+	/* a subscriber pays his own ticket by UPI; not another's, not in cash */
+	pay(sub_tok[1], "upi-3", 3, S_PAISE, "upi", "UPI/REF/3", &r);
+	expect(&r, 201);
+	ck_assert_str_eq(jstr(&r, "receipt_no"), "R/2026-27/000002");
+	e2e_resp_free(&r);
+	pay(sub_tok[1], "upi-4", 4, S_PAISE, "upi", "UPI/REF/4", &r);
+	expect_problem(&r, 404, "not-found");
+	e2e_resp_free(&r);
+	pay(sub_tok[1], "cash-3", 3, 100, "cash", NULL, &r);
+	expect_problem(&r, 403, "forbidden");
+	e2e_resp_free(&r);
+
+	/* receipts: literal slashes and percent-encoded */
+	req("GET", "/api/v1/receipts/R/2026-27/000001", sub_tok[0], NULL, NULL, &r);
+	expect(&r, 200);
+	ck_assert_int_eq((int)jnum(r.json, "ticket_no"), 2);
+	e2e_resp_free(&r);
+	req("GET", "/api/v1/receipts/R%2F2026-27%2F000002", agent_tok, NULL, NULL, &r);
+	expect(&r, 200);
+	ck_assert_int_eq((int)jnum(r.json, "ticket_no"), 3);
+	e2e_resp_free(&r);
+	req("GET", "/api/v1/receipts/R/2026-27/000002", sub_tok[0], NULL, NULL, &r);
+	expect_problem(&r, 404, "not-found");
+	e2e_resp_free(&r);
+
+	/* a cheque that bounces: reversed, its receipt number stays used */
+	pay(agent_tok, "chq-5", 5, S_PAISE, "cheque", "CHQ 000777", &r);
+	expect(&r, 201);
+	snprintf(cheque, sizeof cheque, "%s", jstr(&r, "id"));
+	e2e_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/payments/%s/bounce", cheque);
+	req("POST", path, agent_tok, NULL, "{\"bounced_on\":\"2026-04-01\",\"reason\":\"NSF\"}",
+	    &r);
+	expect(&r, 200);
+	ck_assert_str_eq(jstr(&r, "status"), "bounced");
+	ck_assert_str_eq(jstr(&r, "receipt_no"), "R/2026-27/000003");
+	e2e_resp_free(&r);
+	verify_cli_clean();
+
+	/* ledger: demands at gross for 20 tickets, two cleared payments */
+	snprintf(path, sizeof path, "/api/v1/schemes/%s/ledger?limit=5", scheme);
+	req("GET", path, agent_tok, NULL, NULL, &r);
+	expect(&r, 200);
+	{
+		const cJSON *b = cJSON_GetObjectItemCaseSensitive(r.json, "balances");
+
+		ck_assert_int_eq((long)jnum(b, "scheme_pool"), -20L * S_PAISE);
+		ck_assert_int_eq((long)jnum(b, "cash"), 2L * S_PAISE);
+		ck_assert_int_eq((long)jnum(b, "member_receivable/5"), S_PAISE);
+		ck_assert_int_eq(
+		        cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r.json, "items")), 5);
+		ck_assert_ptr_nonnull(jstr(&r, "next_cursor"));
+	}
+	e2e_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/schemes/%s/ledger", scheme);
+	req("GET", path, sub_tok[0], NULL, NULL, &r);
+	expect_problem(&r, 403, "forbidden");
+	e2e_resp_free(&r);
+
+	/* defaulters: installment 1 fell due on 2026-03-01 */
+	snprintf(path, sizeof path, "/api/v1/schemes/%s/defaulters", scheme);
+	req("GET", path, agent_tok, NULL, NULL, &r);
+	expect(&r, 200);
+	items = cJSON_GetObjectItemCaseSensitive(r.json, "items");
+	ck_assert_int_eq(cJSON_GetArraySize(items), 18); /* all but tickets 2 and 3 */
+	cJSON_ArrayForEach(row, items) if ((int)jnum(row, "ticket_no") == 6)
+	{
+		ck_assert_int_eq((int)jnum(row, "days_past_due"), 31);
+		ck_assert_int_eq((long)jnum(row, "arrears"), S_PAISE);
+	}
+	e2e_resp_free(&r);
+	/* remove ticket 6 and substitute a new subscriber, who owes its dues */
+	snprintf(path, sizeof path, "/api/v1/schemes/%s/members/6/remove", scheme);
+	req("POST", path, agent_tok, NULL,
+	    "{\"notice_date\":\"2026-04-01\",\"reason\":\"arrears\"}", &r);
+	expect_problem(&r, 403, "forbidden");
+	e2e_resp_free(&r);
+	req("POST", path, foreman_tok, NULL,
+	    "{\"notice_date\":\"2026-04-01\",\"reason\":\"arrears\"}", &r);
+	expect(&r, 200);
+	ck_assert_str_eq(jstr(&r, "status"), "removed");
+	e2e_resp_free(&r);
+	{
+		char nid[37], ntok[1200], body[128];
+
+		user("subscriber", nid, ntok);
+		snprintf(path, sizeof path, "/api/v1/schemes/%s/members/6/substitute", scheme);
+		snprintf(body, sizeof body, "{\"user_id\":\"%s\"}", nid);
+		req("POST", path, foreman_tok, NULL, body, &r);
+		expect(&r, 200);
+		ck_assert_str_eq(jstr(&r, "user_id"), nid);
+		ck_assert_str_eq(jstr(&r, "status"), "active");
+		e2e_resp_free(&r);
+		pay(ntok, "sub-6", 6, S_PAISE, "bank_transfer", "NEFT/6", &r);
+		expect(&r, 201);
+		e2e_resp_free(&r);
+	}
+	verify_cli_clean();
+
+	/* reports: CSV with a header row; JSON */
+	snprintf(path, sizeof path, "/api/v1/reports/collections?scheme_id=%s", scheme);
+	req("GET", path, agent_tok, "Accept: text/csv\r\n", NULL, &r);
+	expect(&r, 200);
+	ck_assert_ptr_nonnull(e2e_header(&r, "Content-Type", ct, sizeof ct));
+	ck_assert_ptr_nonnull(strstr(ct, "text/csv"));
+	ck_assert_int_eq(strncmp(r.body, "date,scheme_id,agent_id,method,count,amount\r\n", 44), 0);
+	e2e_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/reports/trial-balance?scheme_id=%s", scheme);
+	req("GET", path, foreman_tok, NULL, NULL, &r);
+	expect(&r, 200);
+	ck_assert_str_eq(jstr(&r, "report"), "trial-balance");
+	e2e_resp_free(&r);
+	req("GET", "/api/v1/reports/nonsense", foreman_tok, NULL, NULL, &r);
+	expect(&r, 404);
+	e2e_resp_free(&r);
+
+	/* early termination: s.42 refunds, then verify still clean */
+	snprintf(path, sizeof path, "/api/v1/schemes/%s/terminate", scheme);
+	req("POST", path, foreman_tok, NULL, "{\"reason\":\"members agreed\"}", &r);
+	expect(&r, 200);
+	ck_assert_str_eq(jstr(&r, "status"), "terminated");
+	e2e_resp_free(&r);
+	pay(agent_tok, "late-after-end", 7, S_PAISE, "cash", NULL, &r);
+	expect_problem(&r, 409, "scheme-not-running");
+	e2e_resp_free(&r);
+	verify_cli_clean();
+	/* a tampered allocation: verify exits non-zero and names the break */
+	{
+		static const char *const args[] = {"verify", NULL};
+		char sql[256], out[2048];
+
+		snprintf(sql, sizeof sql,
+		         "UPDATE payment_allocations SET principal = principal - 1 WHERE "
+		         "payment_id = (SELECT id FROM payments WHERE receipt_no = '%s')",
+		         receipt1);
+		ck_assert_int_eq(e2e_sql(&srv, sql, NULL, 0), 0);
+		ck_assert_int_eq(e2e_server_run(&srv, args, NULL, out, sizeof out), 1);
+		ck_assert_msg(strstr(out, "money BROKEN") && strstr(out, receipt1), "%s", out);
+	}
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("e2e_money");
+	TCase *tc = tcase_create("money");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_money_over_http);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	static const char *const create_admin[] = {"create-admin", "--email", ADMIN_EMAIL,
+	                                           "--password-stdin", NULL};
+	char out[1024];
+	SRunner *sr;
+	int failed;
+
+	if (e2e_server_start(&srv, NULL) < 0) {
+		e2e_server_stop(&srv);
+		fprintf(stderr, "test_e2e_money: cannot start the server under test\n");
+		printf("0%%: Checks: 1, Failures: 1, Errors: 0\n");
+		return EXIT_FAILURE;
+	}
+	if (e2e_server_run(&srv, create_admin, ADMIN_PASSWORD "\n", out, sizeof out) != 0 ||
+	    login(ADMIN_EMAIL, admin_token) != 200) {
+		fprintf(stderr, "test_e2e_money: create-admin/login failed: %s\n", out);
+		e2e_server_stop(&srv);
+		printf("0%%: Checks: 1, Failures: 1, Errors: 0\n");
+		return EXIT_FAILURE;
+	}
+	sr = srunner_create(suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	e2e_server_stop(&srv);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
