@@ -493,13 +493,25 @@ static bool alloc_of(const void *row, const void *arg)
 	return strcmp(((const cf_payment_alloc *)row)->payment_id, arg) == 0;
 }
 
+static int cmp_alloc(const void *x, const void *y)
+{
+	int32_t a = ((const cf_payment_alloc *)x)->installment_no;
+	int32_t b = ((const cf_payment_alloc *)y)->installment_no;
+
+	return (a > b) - (a < b);
+}
+
 static int alloc_list(void *self, cf_tx *tx, const char *payment_id, cf_payment_alloc_array *out)
 {
 	cf_memory_money *m = self;
+	int rc;
 
 	ENTER(m, tx);
 	memset(out, 0, sizeof *out);
-	return select_rows(m, M_ALLOCS, alloc_of, payment_id, (void **)&out->items, &out->count);
+	rc = select_rows(m, M_ALLOCS, alloc_of, payment_id, (void **)&out->items, &out->count);
+	if (rc == CF_OK)
+		qsort(out->items, out->count, sizeof *out->items, cmp_alloc);
+	return rc;
 }
 
 static int receipt_next(void *self, cf_tx *tx, int32_t fy, int64_t *out)
@@ -823,7 +835,7 @@ void cf_memory_money_ports(cf_memory_money *m, cf_ports *p)
 {
 	m->inner = p->uow;
 	m->schemes = p->schemes;
-	p->uow = (cf_uow){CF_UOW_VERSION, m, w_begin, w_commit, w_rollback};
+	p->uow = (cf_uow){CF_UOW_VERSION, m, w_begin, w_commit, w_rollback, NULL};
 	p->money = (cf_money_repo){CF_MONEY_REPO_VERSION,
 	                           m,
 	                           acct_insert,
