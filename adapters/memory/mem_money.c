@@ -3,6 +3,7 @@
  * memory. Wraps the unit of work to snapshot and restore these tables.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -393,7 +394,7 @@ static long find_payment(cf_memory_money *m, const char *id, const char *receipt
 		const cf_payment *p = &ROWS(m, cf_payment, M_PAYMENTS)[i];
 
 		if ((id && strcmp(p->id, id) == 0) ||
-		    (receipt && strcmp(p->receipt_no, receipt) == 0))
+		    (receipt && receipt[0] && strcmp(p->receipt_no, receipt) == 0))
 			return (long)i;
 	}
 	return -1;
@@ -514,24 +515,6 @@ static int alloc_list(void *self, cf_tx *tx, const char *payment_id, cf_payment_
 	return rc;
 }
 
-static int receipt_next(void *self, cf_tx *tx, int32_t fy, int64_t *out)
-{
-	cf_memory_money *m = self;
-	receipt_rec r = {fy, 1};
-
-	ENTER(m, tx);
-	for (size_t i = 0; i < CNT(m, M_RECEIPTS); i++) {
-		receipt_rec *x = &ROWS(m, receipt_rec, M_RECEIPTS)[i];
-
-		if (x->fy == fy) {
-			*out = ++x->last;
-			return CF_OK;
-		}
-	}
-	*out = 1;
-	return push(&m->t, M_RECEIPTS, &r);
-}
-
 /* ---- idempotency ---- */
 
 static idem_rec *find_idem(cf_memory_money *m, const char *user, const char *key)
@@ -595,6 +578,77 @@ static int idem_complete(void *self, cf_tx *tx, const char *user_id, const char 
 	r->len = len;
 	r->status = status;
 	r->done = true;
+	return CF_OK;
+}
+
+static int receipt_assign(void *self, cf_tx *tx, const char *payment_id, int32_t fy,
+                          const char *prefix, const char *idem_user, const char *idem_key,
+                          int status, const char *body_template, const char *placeholder,
+                          int64_t now_ms, int64_t *seq)
+{
+	cf_memory_money *m = self;
+	receipt_rec *r = NULL;
+	cf_payment *p;
+	long i;
+	int64_t n;
+
+	ENTER(m, tx);
+	if ((i = find_payment(m, payment_id, NULL)) < 0)
+		return CF_ENOTFOUND;
+	p = &ROWS(m, cf_payment, M_PAYMENTS)[i];
+	for (size_t k = 0; k < CNT(m, M_RECEIPTS); k++)
+		if (ROWS(m, receipt_rec, M_RECEIPTS)[k].fy == fy)
+			r = &ROWS(m, receipt_rec, M_RECEIPTS)[k];
+	n = r ? r->last + 1 : 1;
+	if (idem_key != NULL) {
+		idem_rec *x = find_idem(m, idem_user, idem_key);
+		char no[CF_RECEIPT_NO_SIZE], *b;
+		size_t bl = 0;
+		const char *from = placeholder ? placeholder : "";
+		size_t fl = strlen(from);
+
+		if (x == NULL)
+			return CF_ENOTFOUND;
+		snprintf(no, sizeof no, "%s%06lld", prefix, (long long)n);
+		/* the template with every placeholder replaced */
+		size_t cap = strlen(body_template) + 1;
+
+		if (fl > 0)
+			for (const char *q = strstr(body_template, from); q;
+			     q = strstr(q + fl, from))
+				cap += strlen(no);
+		b = malloc(cap);
+		if (b == NULL)
+			return CF_ENOMEM;
+		for (const char *s2 = body_template; *s2;) {
+			if (fl > 0 && strncmp(s2, from, fl) == 0) {
+				memcpy(b + bl, no, strlen(no));
+				bl += strlen(no);
+				s2 += fl;
+			} else {
+				b[bl++] = *s2++;
+			}
+		}
+		b[bl] = '\0';
+		free(x->body);
+		x->body = b;
+		x->len = bl;
+		x->status = status;
+		x->done = true;
+	}
+	(void)now_ms;
+	if (r != NULL) {
+		r->last = n;
+	} else {
+		receipt_rec nr = {fy, 1};
+		int rc = push(&m->t, M_RECEIPTS, &nr);
+
+		if (rc < 0)
+			return rc;
+	}
+	p->receipt_seq = n;
+	snprintf(p->receipt_no, sizeof p->receipt_no, "%s%06lld", prefix, (long long)n);
+	*seq = n;
 	return CF_OK;
 }
 
@@ -851,9 +905,9 @@ void cf_memory_money_ports(cf_memory_money *m, cf_ports *p)
 	                           payment_list,
 	                           alloc_insert,
 	                           alloc_list,
-	                           receipt_next,
 	                           idem_claim,
 	                           idem_complete,
+	                           receipt_assign,
 	                           prize_insert,
 	                           prize_get,
 	                           prize_update,

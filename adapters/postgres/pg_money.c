@@ -314,7 +314,7 @@ static int read_payment(const PGresult *r, int i, void *item)
 
 	if (cf_pgad_text(r, i, 0, x->id, sizeof x->id) ||
 	    cf_pgad_text(r, i, 1, x->receipt_no, sizeof x->receipt_no) ||
-	    cf_pgad_i32(r, i, 2, &x->receipt_fy) || cf_pgad_i64(r, i, 3, &x->receipt_seq) ||
+	    cf_pgad_i32(r, i, 2, &x->receipt_fy) || cf_pgad_i64_or0(r, i, 3, &x->receipt_seq) ||
 	    cf_pgad_text(r, i, 4, x->scheme_id, sizeof x->scheme_id) ||
 	    cf_pgad_i32(r, i, 5, &x->ticket_no) ||
 	    cf_pgad_text(r, i, 6, x->payer_id, sizeof x->payer_id) ||
@@ -347,9 +347,12 @@ static int payment_insert(void *self, cf_tx *tx, cf_payment *x)
 		return CF_EINVALID;
 	cf_pg_params_init(&p);
 	cf_pg_param_text(&p, x->id);
-	cf_pg_param_text(&p, x->receipt_no);
+	cf_pgad_param_opt(&p, x->receipt_no); /* "" until receipt_assign */
 	cf_pg_param_int64(&p, x->receipt_fy);
-	cf_pg_param_int64(&p, x->receipt_seq);
+	if (x->receipt_seq > 0)
+		cf_pg_param_int64(&p, x->receipt_seq);
+	else
+		cf_pg_param_null(&p);
 	cf_pg_param_text(&p, x->scheme_id);
 	cf_pg_param_int64(&p, x->ticket_no);
 	cf_pg_param_text(&p, x->payer_id);
@@ -535,26 +538,6 @@ static int alloc_list(void *self, cf_tx *tx, const char *payment_id, cf_payment_
 	        &p, sizeof *out->items, read_alloc, (void **)&out->items, &out->count);
 }
 
-static int receipt_next(void *self, cf_tx *tx, int32_t fy, int64_t *out)
-{
-	cf_pg_params p;
-	PGresult *r = NULL;
-	int rc;
-
-	(void)self;
-	cf_pg_params_init(&p);
-	cf_pg_param_int64(&p, fy);
-	rc = cf_pgad_run(tx, "cfpg_m_receipt_next",
-	                 "INSERT INTO receipt_counters (fy, last) VALUES ($1::int, 1) ON CONFLICT "
-	                 "(fy) DO UPDATE SET last = receipt_counters.last + 1 RETURNING last",
-	                 &p, &r);
-	if (rc != CF_OK)
-		return rc;
-	rc = PQntuples(r) == 1 ? cf_pgad_i64(r, 0, 0, out) : CF_ERROR;
-	PQclear(r);
-	return rc;
-}
-
 /* ---- idempotency (0004's table) ---- */
 
 static int idem_claim(void *self, cf_tx *tx, const char *user_id, const char *key, const char *hash,
@@ -647,6 +630,61 @@ static int idem_complete(void *self, cf_tx *tx, const char *user_id, const char 
 	if (rc != CF_OK)
 		return rc;
 	return rows ? CF_OK : CF_ENOTFOUND;
+}
+
+static int receipt_assign(void *self, cf_tx *tx, const char *payment_id, int32_t fy,
+                          const char *prefix, const char *idem_user, const char *idem_key,
+                          int status, const char *body_template, const char *placeholder,
+                          int64_t now_ms, int64_t *seq)
+{
+	cf_pg_params p;
+	PGresult *r = NULL;
+	int rc;
+
+	(void)self;
+	if (!cf_pgad_is_uuid(payment_id) || (idem_key != NULL && !cf_pgad_is_uuid(idem_user)))
+		return CF_ENOTFOUND;
+	cf_pg_params_init(&p);
+	cf_pg_param_text(&p, payment_id);
+	cf_pg_param_int64(&p, fy);
+	cf_pg_param_text(&p, prefix);
+	cf_pg_param_text(&p, idem_key ? idem_user : NULL);
+	cf_pg_param_text(&p, idem_key);
+	cf_pg_param_int64(&p, status);
+	cf_pg_param_text(&p, body_template ? body_template : "");
+	cf_pg_param_text(&p, placeholder && placeholder[0] ? placeholder : "\x01");
+	cf_pg_param_int64(&p, now_ms);
+	/* one statement: the counter (the lock, held until COMMIT), the payment's
+	 * number, and the key's stored answer */
+	rc = cf_pgad_run(tx, "cfpg_m_receipt_assign",
+	                 "WITH c AS (INSERT INTO receipt_counters (fy, last) VALUES ($2::int, 1) "
+	                 "ON CONFLICT (fy) DO UPDATE SET last = receipt_counters.last + 1 "
+	                 "RETURNING last), "
+	                 "p AS (UPDATE payments SET receipt_seq = c.last, receipt_no = $3 || "
+	                 "CASE WHEN length(c.last::text) >= 6 THEN c.last::text ELSE "
+	                 "lpad(c.last::text, 6, '0') END FROM c WHERE payments.id = $1::uuid "
+	                 "RETURNING payments.receipt_no, payments.receipt_seq), "
+	                 "i AS (UPDATE idempotency_keys SET state = 'done', response_status = "
+	                 "$6::int, response_body = convert_to(replace($7, $8, p.receipt_no), "
+	                 "'UTF8'), completed_at = cf_ts($9::bigint) FROM p WHERE $5::text IS NOT "
+	                 "NULL AND idempotency_keys.user_id = $4::uuid AND idempotency_keys.key = "
+	                 "$5 RETURNING 1) "
+	                 "SELECT p.receipt_seq, (SELECT count(*) FROM i) FROM p",
+	                 &p, &r);
+	if (rc != CF_OK)
+		return rc;
+	if (PQntuples(r) != 1) {
+		rc = CF_ENOTFOUND;
+	} else {
+		int64_t done = 0;
+
+		rc = cf_pgad_i64(r, 0, 0, seq);
+		if (rc == CF_OK && idem_key != NULL &&
+		    (cf_pgad_i64(r, 0, 1, &done) != CF_OK || done != 1))
+			rc = CF_ENOTFOUND;
+	}
+	PQclear(r);
+	return rc;
 }
 
 /* ---- prizes ---- */
@@ -1109,9 +1147,9 @@ void cf_pg_money_ports(cf_pg_store *s, cf_ports *out)
 	                             payment_list,
 	                             alloc_insert,
 	                             alloc_list,
-	                             receipt_next,
 	                             idem_claim,
 	                             idem_complete,
+	                             receipt_assign,
 	                             prize_insert,
 	                             prize_get,
 	                             prize_update,

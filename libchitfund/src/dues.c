@@ -360,6 +360,33 @@ int cf__refund(cf_uc *uc, const cf_scheme *s, int32_t ticket_no, const char *use
 	return MR(uc)->refund_insert(MRS(uc), uc->tx, &r);
 }
 
+int cf__replace_all(const char *s, const char *from, const char *to, char **out, size_t *len)
+{
+	size_t fl = strlen(from), tl = strlen(to), n = 0, cap;
+	const char *p;
+	char *o;
+
+	cap = strlen(s) + 1;
+	if (fl > 0 && tl > fl)
+		for (p = strstr(s, from); p != NULL; p = strstr(p + fl, from))
+			cap += tl - fl;
+	if ((o = malloc(cap)) == NULL)
+		return CF_ENOMEM;
+	for (p = s; *p;) {
+		if (fl > 0 && strncmp(p, from, fl) == 0) {
+			memcpy(o + n, to, tl);
+			n += tl;
+			p += fl;
+		} else {
+			o[n++] = *p++;
+		}
+	}
+	o[n] = '\0';
+	*out = o;
+	*len = n;
+	return CF_OK;
+}
+
 /* ---- idempotency ---- */
 
 int cf__idem_begin(cf_uc *uc, const cf_idem *idem, cf_idem_reply *reply)

@@ -69,6 +69,12 @@ int cf__maybe_complete(cf_uc *uc, const char *scheme_id, bool *done);
 /** Number of installments (fixed rows) every ticket should have; helper for completion. */
 int32_t cf__installments(const cf_scheme *s);
 
+/**
+ * A copy of s with every occurrence of `from` (non-empty) replaced by `to`,
+ * malloc'd into *out (NUL-terminated, *len bytes). CF_ENOMEM.
+ */
+int cf__replace_all(const char *s, const char *from, const char *to, char **out, size_t *len);
+
 /** Idempotency: claim (returns 1 when replayed into reply, 0 to go on, < 0 error). */
 int cf__idem_begin(cf_uc *uc, const cf_idem *idem, cf_idem_reply *reply);
 /** Render resource, store the answer under the key, hand it to reply. */

@@ -44,9 +44,11 @@ static int do_record(cf_uc *uc, void *vctx)
 	cf_date today = cf__today(uc), paid_on;
 	cf_posting post[4];
 	size_t np = 0, na = 0;
-	char fy[8], summary[256];
-	int64_t seq;
-	int rc;
+	char fy[8], prefix[16], summary[320], placeholder[32] = "";
+	char *body = NULL;
+	size_t len = 0;
+	int64_t seq = 0;
+	int status = 0, rc;
 
 	cf_payment_view_free(c->out);
 	memset(p, 0, sizeof *p);
@@ -160,28 +162,56 @@ static int do_record(cf_uc *uc, void *vctx)
 		if (clear && (rc = cf__maybe_complete(uc, s.id, NULL)) < 0)
 			goto out;
 	}
-	/* serialisation points, last: the receipt counter, then the audit head */
+	/* the payment row first (its receipt number comes last) */
 	p->receipt_fy = cf_financial_year(paid_on);
-	if ((rc = MR(uc)->receipt_next(MRS(uc), uc->tx, p->receipt_fy, &seq)) < 0)
-		goto out;
-	p->receipt_seq = seq;
 	if ((rc = cf_financial_year_format(p->receipt_fy, fy, sizeof fy)) < 0)
 		goto out;
-	snprintf(p->receipt_no, sizeof p->receipt_no, "R/%s/%06" PRId64, fy, seq);
+	snprintf(prefix, sizeof prefix, "R/%s/", fy);
 	if ((rc = MR(uc)->payment_insert(MRS(uc), uc->tx, p)) < 0)
 		goto out;
 	c->out->allocs.items = allocs;
 	c->out->allocs.count = na;
 	allocs = NULL;
-	if ((rc = cf__idem_finish(uc, c->idem, c->out, c->reply)) < 0)
-		goto out;
+	/* the answer, rendered with a one-off placeholder where the receipt number goes */
+	if (c->idem != NULL) {
+		uint8_t rnd[8];
+		char hex[17];
+
+		if ((rc = uc->app->p.rng.fill(uc->app->p.rng.self, rnd, sizeof rnd)) < 0)
+			goto out;
+		cf__hex(rnd, sizeof rnd, hex);
+		snprintf(placeholder, sizeof placeholder, "~rcpt-%s~", hex);
+		cf__copy(p->receipt_no, sizeof p->receipt_no, placeholder);
+		rc = c->idem->render(c->idem->render_ctx, c->out, &status, &body, &len);
+		if (rc < 0)
+			goto out;
+	}
 	snprintf(summary, sizeof summary,
-	         "{\"after\":{\"receipt_no\":\"%s\",\"ticket_no\":%d,\"amount\":%" PRId64
-	         ",\"method\":\"%s\"}}",
-	         p->receipt_no, (int)p->ticket_no, p->amount.minor,
-	         cf_payment_method_name(p->method));
-	rc = cf__audit(uc, "payment.record", "payment", p->id, summary);
+	         "{\"after\":{\"payment_id\":\"%s\",\"ticket_no\":%d,\"amount\":%" PRId64
+	         ",\"method\":\"%s\",\"paid_on\":\"%04d-%02d-%02d\"}}",
+	         p->id, (int)p->ticket_no, p->amount.minor, cf_payment_method_name(p->method),
+	         (int)paid_on.year, (int)paid_on.month, (int)paid_on.day);
+	if ((rc = cf__audit(uc, "payment.record", "payment", p->id, summary)) < 0)
+		goto out;
+	/* serialisation point, last: the year's receipt counter (and the key's answer) */
+	rc = MR(uc)->receipt_assign(MRS(uc), uc->tx, p->id, p->receipt_fy, prefix,
+	                            c->idem ? uc->actor->user_id : NULL,
+	                            c->idem ? c->idem->key : NULL, status, body ? body : "",
+	                            placeholder, uc->now_ms, &seq);
+	if (rc < 0)
+		goto out;
+	p->receipt_seq = seq;
+	snprintf(p->receipt_no, sizeof p->receipt_no, "%s%06" PRId64, prefix, seq);
+	if (c->idem != NULL && c->reply != NULL) {
+		cf_idem_reply_free(c->reply);
+		c->reply->status = status;
+		if ((rc = cf__replace_all(body, placeholder, p->receipt_no, &c->reply->body,
+		                          &c->reply->len)) < 0)
+			goto out;
+	}
+	rc = CF_OK;
 out:
+	free(body);
 	free(lines);
 	free(allocs);
 	cf__tm_free(&tm);

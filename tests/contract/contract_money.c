@@ -201,8 +201,7 @@ static cf_payment payment_row(int32_t ticket, int64_t seq_no, int32_t fy)
 	memset(&p, 0, sizeof p);
 	uid(p.id);
 	p.receipt_fy = fy;
-	p.receipt_seq = seq_no;
-	snprintf(p.receipt_no, sizeof p.receipt_no, "R/%d-xx/%06lld", (int)fy, (long long)seq_no);
+	(void)seq_no; /* numbers come from receipt_assign */
 	memcpy(p.scheme_id, scheme_id, sizeof p.scheme_id);
 	p.ticket_no = ticket;
 	memcpy(p.payer_id, user_id, sizeof p.payer_id);
@@ -230,24 +229,10 @@ START_TEST(test_money__payments_allocations_and_receipts)
 	cf_payment_array l = {0};
 	int64_t n = 0;
 
-	/* receipt counters: 1, 2, 3 per year; another year starts at 1; rollback leaves no gap */
-	ck_assert_int_eq(R->receipt_next(S, mtx, fy, &n), CF_OK);
-	ck_assert_int_eq(n, 1);
-	ck_assert_int_eq(R->receipt_next(S, mtx, fy, &n), CF_OK);
-	ck_assert_int_eq(n, 2);
-	ck_assert_int_eq(R->receipt_next(S, mtx, fy + 1, &n), CF_OK);
-	ck_assert_int_eq(n, 1);
-	mrecommit();
-	ck_assert_int_eq(R->receipt_next(S, mtx, fy, &n), CF_OK);
-	ck_assert_int_eq(n, 3);
-	M.uow.rollback(M.uow.self, mtx);
-	ck_assert_int_eq(M.uow.begin(M.uow.self, &mtx), CF_OK);
-	ck_assert_int_eq(R->receipt_next(S, mtx, fy, &n), CF_OK);
-	ck_assert_int_eq(n, 3);
-	/* payments: seq increases; receipt unique */
+	/* payments first, numbers last: 1, 2 per year; another year starts at 1 */
 	p1 = payment_row(1, 1, fy);
 	p2 = payment_row(2, 2, fy);
-	p3 = payment_row(1, 3, fy);
+	p3 = payment_row(1, 3, fy + 1);
 	memset(a, 0, sizeof a);
 	for (int i = 0; i < 2; i++) {
 		memcpy(a[i].payment_id, p1.id, sizeof a[i].payment_id);
@@ -261,14 +246,66 @@ START_TEST(test_money__payments_allocations_and_receipts)
 	}
 	ck_assert_int_eq(R->payment_insert(S, mtx, &p1), CF_OK);
 	ck_assert_int_eq(R->alloc_insert(S, mtx, a, 2), CF_OK);
-	ck_assert_int_eq(R->payment_insert(S, mtx, &p2), CF_OK);
+	ck_assert_int_eq(R->payment_insert(S, mtx, &p2), CF_OK); /* two unnumbered at once */
 	ck_assert_int_eq(R->payment_insert(S, mtx, &p3), CF_OK);
 	ck_assert_int_gt(p2.seq, p1.seq);
 	ck_assert_int_gt(p3.seq, p2.seq);
+	ck_assert_int_eq(
+	        R->receipt_assign(S, mtx, p1.id, fy, "R/T1/", NULL, NULL, 0, NULL, NULL, 1, &n),
+	        CF_OK);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(
+	        R->receipt_assign(S, mtx, p2.id, fy, "R/T1/", NULL, NULL, 0, NULL, NULL, 1, &n),
+	        CF_OK);
+	ck_assert_int_eq(n, 2);
+	ck_assert_int_eq(
+	        R->receipt_assign(S, mtx, p3.id, fy + 1, "R/T2/", NULL, NULL, 0, NULL, NULL, 1, &n),
+	        CF_OK);
+	ck_assert_int_eq(n, 1);
 	mrecommit();
+	/* a rolled-back payment leaves no gap; the number can complete a key's answer */
+	{
+		cf_payment p4 = payment_row(3, 4, fy), p5 = payment_row(3, 5, fy);
+		char h1[CF_HEX256_SIZE], hash[CF_HEX256_SIZE], *body = NULL;
+		size_t len = 0;
+		int st = 0;
+
+		ck_assert_int_eq(R->payment_insert(S, mtx, &p4), CF_OK);
+		ck_assert_int_eq(R->receipt_assign(S, mtx, p4.id, fy, "R/T1/", NULL, NULL, 0, NULL,
+		                                   NULL, 1, &n),
+		                 CF_OK);
+		ck_assert_int_eq(n, 3);
+		M.uow.rollback(M.uow.self, mtx);
+		ck_assert_int_eq(M.uow.begin(M.uow.self, &mtx), CF_OK);
+		memset(h1, 'b', 64);
+		h1[64] = '\0';
+		ck_assert_int_eq(
+		        R->idem_claim(S, mtx, user_id, "rk", h1, 1, hash, &st, &body, &len), CF_OK);
+		ck_assert_int_eq(R->payment_insert(S, mtx, &p5), CF_OK);
+		ck_assert_int_eq(R->receipt_assign(S, mtx, p5.id, fy, "R/T1/", user_id, "rk", 201,
+		                                   "{\"r\":\"~ph~\",\"again\":\"~ph~\"}", "~ph~", 2,
+		                                   &n),
+		                 CF_OK);
+		ck_assert_int_eq(n, 3);
+		mrecommit();
+		ck_assert_int_eq(
+		        R->idem_claim(S, mtx, user_id, "rk", h1, 3, hash, &st, &body, &len),
+		        CF_EEXISTS);
+		ck_assert_int_eq(st, 201);
+		ck_assert_str_eq(body, "{\"r\":\"R/T1/000003\",\"again\":\"R/T1/000003\"}");
+		free(body);
+		ck_assert_int_eq(R->payment_get(S, mtx, p5.id, false, &got), CF_OK);
+		ck_assert_str_eq(got.receipt_no, "R/T1/000003");
+		ck_assert_int_eq(got.receipt_seq, 3);
+	}
+	ck_assert_int_eq(R->payment_get(S, mtx, p2.id, false, &got), CF_OK);
+	ck_assert_str_eq(got.receipt_no, "R/T1/000002");
+	p1.receipt_seq = 1;
+	snprintf(p1.receipt_no, sizeof p1.receipt_no, "R/T1/000001");
 	{
 		cf_payment dup = payment_row(1, 1, fy);
 
+		memcpy(dup.id, p1.id, sizeof dup.id);
 		ck_assert_int_eq(R->payment_insert(S, mtx, &dup), CF_EEXISTS);
 		mrecommit();
 	}
@@ -282,7 +319,7 @@ START_TEST(test_money__payments_allocations_and_receipts)
 	ck_assert_int_eq(got.dues_version, 3);
 	ck_assert_int_eq(got.created_at_ms, p1.created_at_ms);
 	ck_assert(!cf_date_valid(got.bounced_on));
-	ck_assert_int_eq(R->payment_get_by_receipt(S, mtx, p2.receipt_no, &got), CF_OK);
+	ck_assert_int_eq(R->payment_get_by_receipt(S, mtx, "R/T1/000002", &got), CF_OK);
 	ck_assert_str_eq(got.id, p2.id);
 	ck_assert_int_eq(R->payment_get_by_receipt(S, mtx, "R/0000-00/999999", &got), CF_ENOTFOUND);
 	got = p1;
@@ -297,7 +334,7 @@ START_TEST(test_money__payments_allocations_and_receipts)
 	ck_assert_int_eq(cf_date_cmp(got.bounced_on, (cf_date){2026, 4, 14}), 0);
 	/* lists: by scheme and ticket, after a seq, limited */
 	ck_assert_int_eq(R->payment_list(S, mtx, scheme_id, 0, 0, 0, &l), CF_OK);
-	ck_assert_uint_eq(l.count, 3);
+	ck_assert_uint_eq(l.count, 4);
 	cf_payment_array_free(&l);
 	ck_assert_int_eq(R->payment_list(S, mtx, scheme_id, 1, 0, 0, &l), CF_OK);
 	ck_assert_uint_eq(l.count, 2);

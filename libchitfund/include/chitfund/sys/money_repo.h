@@ -8,8 +8,8 @@
  *
  * Locks (postgres): acct_get with lock = SELECT ... FOR UPDATE on the
  * ticket's money row (every change to a ticket's dues holds it);
- * receipt_next is an UPDATE of the financial year's single counter row, so
- * the core calls it last, just before the audit head; idem_claim inserts the
+ * receipt_assign updates the financial year's single counter row, so the
+ * core calls it last, just before COMMIT (one statement under that lock); idem_claim inserts the
  * key's row first, so a concurrent request with the same key blocks on it
  * until the first commits (then sees its answer) or rolls back (then
  * claims it); prize_get/disb_get with lock = FOR UPDATE.
@@ -110,9 +110,6 @@ typedef struct cf_money_repo {
 	int (*alloc_list)(void *self, cf_tx *tx, const char *payment_id,
 	                  cf_payment_alloc_array *out);
 
-	/** Take the next receipt number of financial year fy (1, 2, 3 ... gapless). */
-	int (*receipt_next)(void *self, cf_tx *tx, int32_t fy, int64_t *out);
-
 	/* idempotency */
 	/**
 	 * Claim (user_id, key) for request_hash: CF_OK when this tx inserted the
@@ -126,6 +123,23 @@ typedef struct cf_money_repo {
 	/** Store the answer of a claimed key. */
 	int (*idem_complete)(void *self, cf_tx *tx, const char *user_id, const char *key,
 	                     int status, const char *body, size_t len, int64_t now_ms);
+
+	/**
+	 * Take the next number n of financial year fy's receipt counter (1, 2, 3
+	 * ... gapless: the counter row is updated in tx) and give it to payment
+	 * payment_id (inserted earlier in tx with receipt_seq 0 and receipt_no
+	 * ""): receipt_seq = n, receipt_no = prefix followed by n in at least six
+	 * digits ("R/2026-27/" -> "R/2026-27/000001"). When idem_key is not
+	 * NULL, the same call completes that claimed key of idem_user with
+	 * status and body_template in which every occurrence of `placeholder`
+	 * is replaced by the receipt number. *seq receives n. One round trip,
+	 * so the counter lock is held only until COMMIT. CF_ENOTFOUND when no
+	 * such payment (or claimed key).
+	 */
+	int (*receipt_assign)(void *self, cf_tx *tx, const char *payment_id, int32_t fy,
+	                      const char *prefix, const char *idem_user, const char *idem_key,
+	                      int status, const char *body_template, const char *placeholder,
+	                      int64_t now_ms, int64_t *seq);
 
 	/* prizes and payouts */
 	/** Insert. CF_EEXISTS. */
