@@ -3,6 +3,7 @@
  * PostgreSQL (tables of migrations/0020_money.sql; idempotency keys in
  * 0004's idempotency_keys).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -289,11 +290,17 @@ static int due_list(void *self, cf_tx *tx, const char *scheme_id, int32_t no, cf
 		return CF_OK;
 	cf_pg_params_init(&p);
 	cf_pg_param_text(&p, scheme_id);
+	if (no == 0)
+		return select_all(tx, "cfpg_m_due_list_all",
+		                  "SELECT " DUE_COLS " FROM installment_dues WHERE scheme_id = "
+		                  "$1::uuid ORDER BY ticket_no, installment_no",
+		                  &p, sizeof *out->items, read_due, (void **)&out->items,
+		                  &out->count);
+	/* one statement per shape, so the plan uses the whole primary key */
 	cf_pg_param_int64(&p, no);
 	return select_all(tx, "cfpg_m_due_list",
 	                  "SELECT " DUE_COLS " FROM installment_dues WHERE scheme_id = $1::uuid "
-	                  "AND ($2::int = 0 OR ticket_no = $2::int) ORDER BY ticket_no, "
-	                  "installment_no",
+	                  "AND ticket_no = $2::int ORDER BY installment_no",
 	                  &p, sizeof *out->items, read_due, (void **)&out->items, &out->count);
 }
 
@@ -449,25 +456,35 @@ static int payment_list(void *self, cf_tx *tx, const char *scheme_id, int32_t no
                         size_t limit, cf_payment_array *out)
 {
 	cf_pg_params p;
+	const char *name, *sql;
 
 	(void)self;
 	memset(out, 0, sizeof *out);
 	if (scheme_id[0] && !cf_pgad_is_uuid(scheme_id))
 		return CF_OK;
+	/* one statement per filter shape (generic plans of "$1 IS NULL OR ..." scan) */
 	cf_pg_params_init(&p);
-	if (scheme_id[0])
-		cf_pg_param_text(&p, scheme_id);
-	else
-		cf_pg_param_null(&p);
-	cf_pg_param_int64(&p, no);
 	cf_pg_param_int64(&p, after);
-	cf_pg_param_int64(&p, (int64_t)limit);
-	return select_all(tx, "cfpg_m_pay_list",
-	                  "SELECT " PAY_COLS " FROM payments WHERE ($1::uuid IS NULL OR scheme_id "
-	                  "= $1::uuid) AND ($2::int = 0 OR ticket_no = $2::int) AND seq > "
-	                  "$3::bigint ORDER BY seq LIMIT CASE WHEN $4::bigint = 0 THEN NULL ELSE "
-	                  "$4::bigint END",
-	                  &p, sizeof *out->items, read_payment, (void **)&out->items, &out->count);
+	cf_pg_param_int64(&p, limit ? (int64_t)limit : INT64_MAX);
+	if (scheme_id[0] && no != 0) {
+		cf_pg_param_text(&p, scheme_id);
+		cf_pg_param_int64(&p, no);
+		name = "cfpg_m_pay_list_ticket";
+		sql = "SELECT " PAY_COLS
+		      " FROM payments WHERE scheme_id = $3::uuid AND ticket_no = "
+		      "$4::int AND seq > $1::bigint ORDER BY seq LIMIT $2::bigint";
+	} else if (scheme_id[0]) {
+		cf_pg_param_text(&p, scheme_id);
+		name = "cfpg_m_pay_list_scheme";
+		sql = "SELECT " PAY_COLS " FROM payments WHERE scheme_id = $3::uuid AND seq > "
+		      "$1::bigint ORDER BY seq LIMIT $2::bigint";
+	} else {
+		name = "cfpg_m_pay_list_all";
+		sql = "SELECT " PAY_COLS " FROM payments WHERE seq > $1::bigint ORDER BY seq LIMIT "
+		      "$2::bigint";
+	}
+	return select_all(tx, name, sql, &p, sizeof *out->items, read_payment, (void **)&out->items,
+	                  &out->count);
 }
 
 static int alloc_insert(void *self, cf_tx *tx, const cf_payment_alloc *a, size_t n)
