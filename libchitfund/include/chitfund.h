@@ -19,6 +19,7 @@
 #include "chitfund/audit.h"
 #include "chitfund/auth.h"
 #include "chitfund/errors.h"
+#include "chitfund/money.h"
 #include "chitfund/pii.h"
 #include "chitfund/schemes.h"
 #include "chitfund/types.h"

@@ -317,17 +317,20 @@ out:
 	return rc;
 }
 
-static int run_member(cf_app *app, const cf_actor *actor, member_ctx *c, cf_error *err)
+static int run_member(cf_app *app, const cf_actor *actor, member_ctx *c, cf_ticket *out,
+                      cf_error *err)
 {
-	cf_ticket tmp;
+	cf_ticket t;
 	int rc;
 
-	if (c->out == NULL)
-		c->out = &tmp;
-	memset(c->out, 0, sizeof *c->out);
+	memset(&t, 0, sizeof t);
+	c->out = &t;
 	rc = cf__run(app, actor, do_member, c, err);
+	c->out = NULL;
 	if (rc < 0)
-		memset(c->out, 0, sizeof *c->out);
+		memset(&t, 0, sizeof t);
+	if (out != NULL)
+		*out = t;
 	return rc;
 }
 
@@ -348,8 +351,7 @@ int cf_member_remove(cf_app *app, const cf_actor *actor, const char *scheme_id, 
 	c.ticket_no = ticket_no;
 	c.notice_date = notice_date;
 	c.reason = reason;
-	c.out = out;
-	return run_member(app, actor, &c, err);
+	return run_member(app, actor, &c, out, err);
 }
 
 int cf_member_reinstate(cf_app *app, const cf_actor *actor, const char *scheme_id,
@@ -361,8 +363,7 @@ int cf_member_reinstate(cf_app *app, const cf_actor *actor, const char *scheme_i
 	c.act = M_REINSTATE;
 	c.scheme_id = scheme_id;
 	c.ticket_no = ticket_no;
-	c.out = out;
-	return run_member(app, actor, &c, err);
+	return run_member(app, actor, &c, out, err);
 }
 
 int cf_member_substitute(cf_app *app, const cf_actor *actor, const char *scheme_id,
@@ -380,8 +381,7 @@ int cf_member_substitute(cf_app *app, const cf_actor *actor, const char *scheme_
 	c.ticket_no = ticket_no;
 	c.user_id = user_id;
 	c.deduction = deduction;
-	c.out = out;
-	return run_member(app, actor, &c, err);
+	return run_member(app, actor, &c, out, err);
 }
 
 int cf_member_demand(cf_app *app, const cf_actor *actor, const char *scheme_id, int32_t ticket_no,
@@ -395,7 +395,7 @@ int cf_member_demand(cf_app *app, const cf_actor *actor, const char *scheme_id, 
 	c.scheme_id = scheme_id;
 	c.ticket_no = ticket_no;
 	c.demand = out;
-	return run_member(app, actor, &c, err);
+	return run_member(app, actor, &c, NULL, err);
 }
 
 /* ---- termination ---- */

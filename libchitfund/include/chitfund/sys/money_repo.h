@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "chitfund/money.h"
+#include "chitfund/money_types.h"
 #include "chitfund/sys/tx.h"
 
 #ifdef __cplusplus
