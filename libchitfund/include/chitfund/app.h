@@ -20,7 +20,10 @@ extern "C" {
 /** The application (opaque). */
 typedef struct cf_app cf_app;
 /** The ports struct, defined in chitfund/sys/ports.h (composition roots only). */
-typedef struct cf_ports cf_ports;
+#ifndef CF_PORTS_TYPEDEF
+#define CF_PORTS_TYPEDEF
+typedef struct cf_ports cf_ports; /* defined in chitfund/sys/ports.h */
+#endif
 
 /** Tunables. Start from cf_app_config_init. */
 typedef struct cf_app_config {
@@ -33,7 +36,8 @@ typedef struct cf_app_config {
 	int32_t password_max_len;           /**< default 128 */
 	int32_t tx_max_attempts;            /**< CF_ERETRY retries per use case, default 5 */
 	char token_issuer[64];              /**< "iss" of access tokens, default "chitfund" */
-	int64_t anti_sniping_s; /**< bid in the last N s of a timed auction extends it by N; 0: 60 */
+	int64_t anti_sniping_s; /**< bid in the last N s of a timed auction extends it by N; 0: 60
+	                         */
 } cf_app_config;
 
 /** Fill *cfg with the defaults above. */

@@ -36,7 +36,12 @@ extern "C" {
 #endif
 
 /** The ports of one application instance. Later issues append members. */
-typedef struct cf_ports {
+#ifndef CF_PORTS_TYPEDEF
+#define CF_PORTS_TYPEDEF
+typedef struct cf_ports cf_ports; /* also declared by chitfund/app.h */
+#endif
+
+struct cf_ports {
 	/* storage: all repositories must share the uow's transactions */
 	cf_uow uow;
 	cf_user_repo users;
@@ -62,7 +67,7 @@ typedef struct cf_ports {
 	/* money (issue 5): optional (version 0: the money use cases answer
 	 * CF_ENOTSUPPORTED and the commencement/settlement hooks do nothing) */
 	cf_money_repo money;
-} cf_ports;
+};
 
 #ifdef __cplusplus
 }
