@@ -203,6 +203,8 @@ install: all
 		install -m 644 adapters/include/chitfund/adapters/*.h $(DESTDIR)$(PREFIX)/include/chitfund/adapters/; fi
 	install -m 644 $(PC) $(DESTDIR)$(PREFIX)/lib/pkgconfig/
 	install -m 755 $(SERVER) $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/share/chitfund/migrations
+	install -m 644 migrations/*.sql $(DESTDIR)$(PREFIX)/share/chitfund/migrations/
 
 clean:
 	rm -rf build build-asan
