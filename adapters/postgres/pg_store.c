@@ -62,6 +62,29 @@ static int uow_begin(void *self, cf_tx **out)
 	return CF_OK;
 }
 
+/* A read-only unit: a pooled connection and no BEGIN, so each statement
+ * autocommits (READ COMMITTED takes a snapshot per statement either way);
+ * commit and rollback only give the connection back. Saves two round trips. */
+static int uow_begin_read(void *self, cf_tx **out)
+{
+	cf_pg_store *s = self;
+	cf_tx *tx;
+	int rc;
+
+	*out = NULL;
+	tx = calloc(1, sizeof *tx);
+	if (tx == NULL)
+		return CF_ENOMEM;
+	tx->store = s;
+	rc = cf_pg_pool_acquire(s->pool, &tx->conn, NULL);
+	if (rc != CF_OK) {
+		free(tx);
+		return rc;
+	}
+	*out = tx;
+	return CF_OK;
+}
+
 static void tx_end(cf_tx *tx)
 {
 	cf_pg_pool_release(tx->store->pool, tx->conn);
@@ -75,6 +98,11 @@ static int uow_commit(void *self, cf_tx *tx)
 	(void)self;
 	if (tx == NULL)
 		return CF_EINVALID;
+	if (PQtransactionStatus(cf_pg_conn_pg(tx->conn)) == PQTRANS_IDLE) {
+		/* a read-only unit (no BEGIN was sent): nothing to commit */
+		tx_end(tx);
+		return CF_OK;
+	}
 	rc = cf_pg_commit(tx->conn, NULL);
 	if (rc != CF_OK) {
 		cf_pg_rollback(tx->conn);
@@ -104,6 +132,7 @@ void cf_pg_store_ports(cf_pg_store *s, cf_ports *out)
 	out->uow.begin = uow_begin;
 	out->uow.commit = uow_commit;
 	out->uow.rollback = uow_rollback;
+	out->uow.begin_read = uow_begin_read;
 	cf_pgad_user_ports(s, out);
 	cf_pgad_scheme_ports(s, out);
 	cf_pgad_audit_ports(s, out);

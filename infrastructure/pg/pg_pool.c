@@ -1,7 +1,14 @@
 /*
  * pg_pool.c - the libpq connection pool: lazy connections up to `size`, a
- * bounded wait on a condition variable (CLOCK_MONOTONIC), health checks on
- * acquire and clean-up on release.
+ * bounded FIFO wait (CLOCK_MONOTONIC), health checks on acquire and clean-up
+ * on release.
+ *
+ * Fairness: a thread that has to wait joins a FIFO queue with its own
+ * condition variable. A released connection (or a freed slot, when a broken
+ * connection is dropped) is handed directly to the oldest waiter, never put
+ * back where a newly arriving thread could take it first; a new arrival
+ * queues behind the waiters. So no waiter misses a wake-up or is overtaken,
+ * and the wait is bounded by the work queued ahead of it, not by chance.
  */
 #include <errno.h>
 #include <poll.h>
@@ -13,13 +20,22 @@
 #include "cf_infra/pg.h"
 #include "pg_internal.h"
 
+/* One thread waiting in cf_pg_pool_acquire (on its own stack). */
+typedef struct pool_waiter {
+	pthread_cond_t cv;
+	struct pool_waiter *next;
+	cf_pg_conn *conn; /* handed an idle connection */
+	bool slot;        /* handed a free slot: open a new connection */
+} pool_waiter;
+
 struct cf_pg_pool {
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	pthread_condattr_t ca; /* CLOCK_MONOTONIC, for the waiters' condvars */
 	char *conninfo;
 	int size;
 	int wait_ms;
-	cf_pg_conn *idle; /* LIFO list through conn->next */
+	cf_pg_conn *idle;         /* LIFO list through conn->next */
+	pool_waiter *head, *tail; /* FIFO of waiting threads */
 	int open;
 	int in_use;
 	int waiting;
@@ -165,7 +181,6 @@ int cf_pg_conninfo_with_dbname(const char *conninfo, const char *dbname, char **
 int cf_pg_pool_open(cf_pg_pool **out, const cf_pg_pool_config *cfg, cf_error *err)
 {
 	cf_pg_pool *p;
-	pthread_condattr_t ca;
 
 	if (out == NULL)
 		return cf_error_set(err, CF_EINVALID, NULL, "", "no output pointer");
@@ -185,10 +200,8 @@ int cf_pg_pool_open(cf_pg_pool **out, const cf_pg_pool_config *cfg, cf_error *er
 	p->size = cfg->size ? cfg->size : CF_PG_POOL_DEFAULT_SIZE;
 	p->wait_ms = cfg->wait_ms ? cfg->wait_ms : CF_PG_POOL_DEFAULT_WAIT_MS;
 	pthread_mutex_init(&p->mu, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&p->cv, &ca);
-	pthread_condattr_destroy(&ca);
+	pthread_condattr_init(&p->ca);
+	pthread_condattr_setclock(&p->ca, CLOCK_MONOTONIC);
 	*out = p;
 	return CF_OK;
 }
@@ -203,7 +216,7 @@ void cf_pg_pool_close(cf_pg_pool *pool)
 		next = c->next;
 		conn_free(c);
 	}
-	pthread_cond_destroy(&pool->cv);
+	pthread_condattr_destroy(&pool->ca);
 	pthread_mutex_destroy(&pool->mu);
 	free(pool->conninfo);
 	free(pool);
@@ -278,23 +291,106 @@ static void deadline_after(struct timespec *ts, int ms)
 	}
 }
 
+/* Take the oldest waiter off the queue (pool->mu held); NULL when none. */
+static pool_waiter *pop_waiter(cf_pg_pool *pool)
+{
+	pool_waiter *w = pool->head;
+
+	if (w) {
+		pool->head = w->next;
+		if (pool->head == NULL)
+			pool->tail = NULL;
+		w->next = NULL;
+		pool->waiting--;
+	}
+	return w;
+}
+
+/* A slot was freed (pool->mu held): hand it to the oldest waiter, who will
+ * open a new connection in it, else count it free. */
+static void slot_freed_locked(cf_pg_pool *pool)
+{
+	pool_waiter *w = pop_waiter(pool);
+
+	pool->open--;
+	pool->in_use--;
+	if (w) {
+		pool->open++;
+		pool->in_use++;
+		w->slot = true;
+		pthread_cond_signal(&w->cv);
+	}
+}
+
 /* Drop a connection that is no longer usable and free its slot. */
 static void discard(cf_pg_pool *pool, cf_pg_conn *c, bool count_replaced)
 {
 	conn_free(c);
 	pthread_mutex_lock(&pool->mu);
-	pool->open--;
-	pool->in_use--;
 	if (count_replaced)
 		pool->replaced++;
-	pthread_cond_signal(&pool->cv);
+	slot_freed_locked(pool);
 	pthread_mutex_unlock(&pool->mu);
+}
+
+/* Remove w from the queue (pool->mu held); false when it is no longer there. */
+static bool unlink_waiter(cf_pg_pool *pool, pool_waiter *w)
+{
+	pool_waiter **pp, *prev = NULL;
+
+	for (pp = &pool->head; *pp; prev = *pp, pp = &(*pp)->next) {
+		if (*pp == w) {
+			*pp = w->next;
+			if (pool->tail == w)
+				pool->tail = prev;
+			pool->waiting--;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Wait in FIFO order (pool->mu held, released on return) until a connection
+ * or a slot is handed over or the deadline passes. CF_OK with *got set (an
+ * in-use connection) or *got NULL (a slot to open a connection in).
+ */
+static int wait_turn(cf_pg_pool *pool, const struct timespec *deadline, cf_pg_conn **got,
+                     cf_error *err)
+{
+	pool_waiter w;
+	int rc = 0;
+
+	memset(&w, 0, sizeof w);
+	pthread_cond_init(&w.cv, &pool->ca);
+	if (pool->tail)
+		pool->tail->next = &w;
+	else
+		pool->head = &w;
+	pool->tail = &w;
+	pool->waiting++;
+	while (w.conn == NULL && !w.slot && rc != ETIMEDOUT)
+		rc = pthread_cond_timedwait(&w.cv, &pool->mu, deadline);
+	if (w.conn == NULL && !w.slot) {
+		/* timed out and nothing was handed over: leave the queue */
+		unlink_waiter(pool, &w);
+		pool->timeouts++;
+		pthread_mutex_unlock(&pool->mu);
+		pthread_cond_destroy(&w.cv);
+		return cf_error_set(err, CF_EUNAVAILABLE, "service-unavailable", "",
+		                    "no database connection available");
+	}
+	pthread_mutex_unlock(&pool->mu);
+	pthread_cond_destroy(&w.cv);
+	*got = w.conn;
+	return CF_OK;
 }
 
 int cf_pg_pool_acquire(cf_pg_pool *pool, cf_pg_conn **out, cf_error *err)
 {
 	struct timespec deadline;
-	cf_pg_conn *c;
+	cf_pg_conn *c = NULL;
+	bool fresh = false;
 	int rc;
 
 	if (pool == NULL || out == NULL)
@@ -303,52 +399,43 @@ int cf_pg_pool_acquire(cf_pg_pool *pool, cf_pg_conn **out, cf_error *err)
 	if (pool->wait_ms > 0)
 		deadline_after(&deadline, pool->wait_ms);
 	pthread_mutex_lock(&pool->mu);
-	for (;;) {
-		if (pool->idle) {
-			c = pool->idle;
-			pool->idle = c->next;
-			c->next = NULL;
-			pool->in_use++;
+	if (pool->head == NULL && pool->idle) {
+		/* nobody queued ahead: take an idle connection */
+		c = pool->idle;
+		pool->idle = c->next;
+		c->next = NULL;
+		pool->in_use++;
+		pthread_mutex_unlock(&pool->mu);
+	} else if (pool->head == NULL && pool->open < pool->size) {
+		pool->open++;
+		pool->in_use++;
+		pthread_mutex_unlock(&pool->mu);
+		fresh = true;
+	} else if (pool->wait_ms < 0) {
+		pool->timeouts++;
+		pthread_mutex_unlock(&pool->mu);
+		return cf_error_set(err, CF_EUNAVAILABLE, "service-unavailable", "",
+		                    "no database connection available");
+	} else {
+		rc = wait_turn(pool, &deadline, &c, err);
+		if (rc != CF_OK)
+			return rc;
+		fresh = c == NULL;
+	}
+	if (fresh) {
+		rc = conn_new(pool->conninfo, &c, err);
+		if (rc != CF_OK) {
+			pthread_mutex_lock(&pool->mu);
+			pool->connect_fail++;
+			slot_freed_locked(pool);
 			pthread_mutex_unlock(&pool->mu);
-			if (heal(pool, c) != CF_OK) {
-				discard(pool, c, false);
-				return cf_error_set(err, CF_EUNAVAILABLE, "service-unavailable", "",
-				                    "database unreachable");
-			}
-			break;
+			return rc;
 		}
-		if (pool->open < pool->size) {
-			pool->open++;
-			pool->in_use++;
-			pthread_mutex_unlock(&pool->mu);
-			rc = conn_new(pool->conninfo, &c, err);
-			if (rc != CF_OK) {
-				pthread_mutex_lock(&pool->mu);
-				pool->open--;
-				pool->in_use--;
-				pool->connect_fail++;
-				pthread_cond_signal(&pool->cv);
-				pthread_mutex_unlock(&pool->mu);
-				return rc;
-			}
-			c->pool = pool;
-			break;
-		}
-		if (pool->wait_ms < 0) {
-			pool->timeouts++;
-			pthread_mutex_unlock(&pool->mu);
-			return cf_error_set(err, CF_EUNAVAILABLE, "service-unavailable", "",
-			                    "no database connection available");
-		}
-		pool->waiting++;
-		rc = pthread_cond_timedwait(&pool->cv, &pool->mu, &deadline);
-		pool->waiting--;
-		if (rc == ETIMEDOUT && pool->idle == NULL && pool->open >= pool->size) {
-			pool->timeouts++;
-			pthread_mutex_unlock(&pool->mu);
-			return cf_error_set(err, CF_EUNAVAILABLE, "service-unavailable", "",
-			                    "no database connection available");
-		}
+		c->pool = pool;
+	} else if (heal(pool, c) != CF_OK) {
+		discard(pool, c, false);
+		return cf_error_set(err, CF_EUNAVAILABLE, "service-unavailable", "",
+		                    "database unreachable");
 	}
 	pthread_mutex_lock(&pool->mu);
 	pool->acquired++;
@@ -359,6 +446,7 @@ int cf_pg_pool_acquire(cf_pg_pool *pool, cf_pg_conn **out, cf_error *err)
 
 void cf_pg_pool_release(cf_pg_pool *pool, cf_pg_conn *c)
 {
+	pool_waiter *w;
 	PGresult *r;
 
 	if (pool == NULL || c == NULL)
@@ -384,10 +472,16 @@ void cf_pg_pool_release(cf_pg_pool *pool, cf_pg_conn *c)
 	default: discard(pool, c, true); return;
 	}
 	pthread_mutex_lock(&pool->mu);
-	c->next = pool->idle;
-	pool->idle = c;
-	pool->in_use--;
-	pthread_cond_signal(&pool->cv);
+	w = pop_waiter(pool);
+	if (w) {
+		/* hand it over: it stays in use, now by the oldest waiter */
+		w->conn = c;
+		pthread_cond_signal(&w->cv);
+	} else {
+		c->next = pool->idle;
+		pool->idle = c;
+		pool->in_use--;
+	}
 	pthread_mutex_unlock(&pool->mu);
 }
 

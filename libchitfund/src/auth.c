@@ -653,7 +653,7 @@ int cf_auth_authenticate(cf_app *app, const char *token, size_t len, const char 
 	tmp = *out;
 	c.sub = cl.sub;
 	c.out = &tmp;
-	rc = cf__run(app, NULL, do_authenticate, &c, err);
+	rc = cf__run_read(app, NULL, do_authenticate, &c, err);
 	if (rc == CF_OK)
 		*out = tmp;
 	return rc;

@@ -18,10 +18,15 @@ int cf__fail(cf_uc *uc, int code, const char *slug, const char *field, const cha
 	return cf_error_set(uc->err, code, slug, field, "%s", msg);
 }
 
-int cf__run(cf_app *app, const cf_actor *actor, cf_uc_fn fn, void *ctx, cf_error *err)
+static int run_uc(cf_app *app, const cf_actor *actor, cf_uc_fn fn, void *ctx, bool read_only,
+                  cf_error *err)
 {
 	int attempts = app->cfg.tx_max_attempts > 0 ? app->cfg.tx_max_attempts : 1;
+	int (*begin)(void *, cf_tx **) = app->p.uow.begin;
 	int rc = CF_ERROR;
+
+	if (read_only && app->p.uow.version >= 2 && app->p.uow.begin_read != NULL)
+		begin = app->p.uow.begin_read;
 
 	for (int i = 0; i < attempts; i++) {
 		cf_uc uc;
@@ -33,7 +38,7 @@ int cf__run(cf_app *app, const cf_actor *actor, cf_uc_fn fn, void *ctx, cf_error
 		uc.actor = actor ? actor : &anonymous_actor;
 		uc.err = err;
 		uc.now_ms = app->p.clock.now_ms(app->p.clock.self);
-		rc = app->p.uow.begin(app->p.uow.self, &uc.tx);
+		rc = begin(app->p.uow.self, &uc.tx);
 		if (rc < 0)
 			break;
 		rc = fn(&uc, ctx);
@@ -56,6 +61,16 @@ int cf__run(cf_app *app, const cf_actor *actor, cf_uc_fn fn, void *ctx, cf_error
 		                    "the request conflicted with another; please retry");
 	}
 	return cf_error_default(err, rc);
+}
+
+int cf__run(cf_app *app, const cf_actor *actor, cf_uc_fn fn, void *ctx, cf_error *err)
+{
+	return run_uc(app, actor, fn, ctx, false, err);
+}
+
+int cf__run_read(cf_app *app, const cf_actor *actor, cf_uc_fn fn, void *ctx, cf_error *err)
+{
+	return run_uc(app, actor, fn, ctx, true, err);
 }
 
 void cf__hex(const uint8_t *in, size_t n, char *out)

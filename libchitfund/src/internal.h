@@ -43,6 +43,12 @@ typedef int (*cf_uc_fn)(cf_uc *uc, void *ctx);
  * Fills err with a generic text when nothing more specific was set.
  */
 int cf__run(cf_app *app, const cf_actor *actor, cf_uc_fn fn, void *ctx, cf_error *err);
+/**
+ * Like cf__run for a use case that only reads (no insert, update, lock or
+ * audit): runs it in the uow's read-only unit (begin_read) when the adapter
+ * has one, so a pooled database may skip BEGIN/COMMIT. fn must not write.
+ */
+int cf__run_read(cf_app *app, const cf_actor *actor, cf_uc_fn fn, void *ctx, cf_error *err);
 
 /** Set uc's error and return code (shorthand for cf_error_set on uc->err). */
 int cf__fail(cf_uc *uc, int code, const char *slug, const char *field, const char *fmt, ...)

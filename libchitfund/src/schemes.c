@@ -289,7 +289,7 @@ static int do_get(cf_uc *uc, void *vctx)
 int cf_scheme_get(cf_app *app, const cf_actor *actor, const char *id, cf_scheme *out, cf_error *err)
 {
 	get_ctx c = {id, out};
-	int rc = cf__run(app, actor, do_get, &c, err);
+	int rc = cf__run_read(app, actor, do_get, &c, err);
 
 	if (rc < 0)
 		memset(out, 0, sizeof *out);
@@ -371,7 +371,7 @@ int cf_scheme_list(cf_app *app, const cf_actor *actor, const cf_schemes_query *q
 		c.f.status = q->status;
 	}
 	c.f.limit = c.limit + 1;
-	rc = cf__run(app, actor, do_list, &c, err);
+	rc = cf__run_read(app, actor, do_list, &c, err);
 	if (rc < 0)
 		cf_scheme_page_free(out);
 	return rc;
@@ -695,7 +695,7 @@ int cf_scheme_members(cf_app *app, const cf_actor *actor, const char *scheme_id,
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	rc = cf__run(app, actor, do_members, &c, err);
+	rc = cf__run_read(app, actor, do_members, &c, err);
 	if (rc < 0)
 		cf_ticket_array_free(out);
 	return rc;

@@ -44,7 +44,7 @@ int cf_user_get_me(cf_app *app, const cf_actor *actor, cf_user *out, cf_error *e
 	me_ctx c = {out};
 
 	memset(out, 0, sizeof *out);
-	return cf__run(app, actor, do_get_me, &c, err);
+	return cf__run_read(app, actor, do_get_me, &c, err);
 }
 
 /* ---- update me ---- */
@@ -304,7 +304,7 @@ int cf_users_list(cf_app *app, const cf_actor *actor, const cf_users_query *q, c
 		}
 	}
 	c.f.limit = c.limit + 1;
-	rc = cf__run(app, actor, do_users_list, &c, err);
+	rc = cf__run_read(app, actor, do_users_list, &c, err);
 	if (rc < 0)
 		cf_user_page_free(out);
 	return rc;
@@ -349,7 +349,7 @@ int cf_users_get(cf_app *app, const cf_actor *actor, const char *id, cf_user *ou
 	uget_ctx c = {id, NULL, out};
 
 	memset(out, 0, sizeof *out);
-	return cf__run(app, actor, do_users_get, &c, err);
+	return cf__run_read(app, actor, do_users_get, &c, err);
 }
 
 static int do_users_update(cf_uc *uc, void *vctx)
@@ -428,7 +428,7 @@ int cf_user_tickets(cf_app *app, const cf_actor *actor, cf_ticket_array *out, cf
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	rc = cf__run(app, actor, do_user_tickets, out, err);
+	rc = cf__run_read(app, actor, do_user_tickets, out, err);
 	if (rc < 0)
 		cf_ticket_array_free(out);
 	return rc;

@@ -308,6 +308,112 @@ START_TEST(test_pool_waiter_gets_released_connection)
 }
 END_TEST
 
+/* ---- fairness: waiters are served first come, first served ---- */
+
+typedef struct fifo_waiter {
+	cf_pg_pool *pool;
+	int id;
+	pthread_mutex_t *mu;
+	int *order; /* ids in the order they got the connection */
+	int *n;
+	int rc;
+} fifo_waiter;
+
+static void *fifo_take(void *arg)
+{
+	fifo_waiter *w = arg;
+	cf_pg_conn *c = NULL;
+	cf_error err = CF_ERROR_INIT;
+
+	w->rc = cf_pg_pool_acquire(w->pool, &c, &err);
+	if (w->rc == CF_OK) {
+		pthread_mutex_lock(w->mu);
+		w->order[(*w->n)++] = w->id;
+		pthread_mutex_unlock(w->mu);
+		cf_pg_pool_release(w->pool, c);
+	}
+	return NULL;
+}
+
+static void wait_for_waiters(cf_pg_pool *p, int n)
+{
+	struct timespec ts = {0, 5 * 1000000L};
+	cf_pg_pool_stats st;
+
+	for (;;) {
+		cf_pg_pool_stats_get(p, &st);
+		if (st.waiting >= n)
+			return;
+		nanosleep(&ts, NULL);
+	}
+}
+
+/*
+ * Three threads queue, in a known order, for the only connection; then the
+ * holder releases it and at once asks again itself. Every waiter is served
+ * before the holder's new request, and in the order they came: a release
+ * hands the connection to the oldest waiter instead of leaving it for
+ * whoever grabs the lock first.
+ */
+START_TEST(test_pool_waiters_served_in_order_without_barging)
+{
+	cf_pg_pool *p = cf_it_pool(1, 30000);
+	cf_pg_conn *a = NULL, *again = NULL;
+	cf_error err = CF_ERROR_INIT;
+	pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	int order[4], n = 0, i;
+	fifo_waiter w[3];
+	pthread_t t[3];
+
+	ck_assert_int_eq(cf_pg_pool_acquire(p, &a, &err), CF_OK);
+	for (i = 0; i < 3; i++) {
+		w[i] = (fifo_waiter){p, i + 1, &mu, order, &n, -1};
+		ck_assert_int_eq(pthread_create(&t[i], NULL, fifo_take, &w[i]), 0);
+		wait_for_waiters(p, i + 1); /* thread i+1 is queued before the next starts */
+	}
+	cf_pg_pool_release(p, a);
+	ck_assert_int_eq(cf_pg_pool_acquire(p, &again, &err), CF_OK);
+	pthread_mutex_lock(&mu);
+	order[n++] = 0; /* the holder's second turn */
+	pthread_mutex_unlock(&mu);
+	cf_pg_pool_release(p, again);
+	for (i = 0; i < 3; i++) {
+		pthread_join(t[i], NULL);
+		ck_assert_int_eq(w[i].rc, CF_OK);
+	}
+	ck_assert_int_eq(n, 4);
+	ck_assert_int_eq(order[0], 1);
+	ck_assert_int_eq(order[1], 2);
+	ck_assert_int_eq(order[2], 3);
+	ck_assert_int_eq(order[3], 0);
+	cf_pg_pool_close(p);
+}
+END_TEST
+
+/* A waiter whose wait runs out leaves the queue; the next release goes to the
+ * one behind it, and the counters add up. */
+START_TEST(test_pool_timed_out_waiter_leaves_queue)
+{
+	cf_pg_pool *p = cf_it_pool(1, 100);
+	cf_pg_conn *a = NULL, *x = NULL;
+	cf_error err = CF_ERROR_INIT;
+	cf_pg_pool_stats st;
+
+	ck_assert_int_eq(cf_pg_pool_acquire(p, &a, &err), CF_OK);
+	ck_assert_int_eq(cf_pg_pool_acquire(p, &x, &err), CF_EUNAVAILABLE);
+	cf_pg_pool_stats_get(p, &st);
+	ck_assert_int_eq(st.waiting, 0);
+	ck_assert_uint_eq(st.timeouts, 1);
+	cf_pg_pool_release(p, a);
+	cf_pg_pool_stats_get(p, &st);
+	ck_assert_int_eq(st.in_use, 0); /* nobody queued: back to idle */
+	ck_assert_int_eq(cf_pg_pool_acquire(p, &x, &err), CF_OK);
+	ck_assert_ptr_eq(x, a);
+	cf_pg_pool_release(p, x);
+	cf_pg_pool_close(p);
+}
+END_TEST
+
 START_TEST(test_pool_replaces_broken_connection)
 {
 	cf_pg_conn *c = take(), *killer = NULL;
@@ -573,6 +679,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_pool_connection_defaults_yield_to_conninfo);
 	tcase_add_test(tc, test_pool_exhaustion_bounded_wait);
 	tcase_add_test(tc, test_pool_waiter_gets_released_connection);
+	tcase_add_test(tc, test_pool_waiters_served_in_order_without_barging);
+	tcase_add_test(tc, test_pool_timed_out_waiter_leaves_queue);
 	tcase_add_test(tc, test_pool_replaces_broken_connection);
 	tcase_add_test(tc, test_pool_connection_lost_in_use);
 	tcase_add_test(tc, test_pool_unreachable_server);

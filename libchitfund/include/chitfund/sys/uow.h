@@ -17,7 +17,11 @@
 extern "C" {
 #endif
 
-#define CF_UOW_VERSION 1
+/*
+ * Version 2 added begin_read. The core accepts version 1 and 2 ports: it
+ * calls begin_read only when version >= 2 and the pointer is set.
+ */
+#define CF_UOW_VERSION 2
 
 /** Unit of work port. */
 typedef struct cf_uow {
@@ -37,7 +41,18 @@ typedef struct cf_uow {
 	int (*commit)(void *self, cf_tx *tx);
 	/** Required. Discard every change made in tx and release it. Never fails. */
 	void (*rollback)(void *self, cf_tx *tx);
-	/* ---- end of version 1: append below only, then bump the version ---- */
+	/* ---- end of version 1 ---- */
+	/**
+	 * Optional (version 2). Start a read-only unit of work: the use case will
+	 * only read, each statement at READ COMMITTED, so an adapter may skip the
+	 * transaction brackets (e.g. no BEGIN/COMMIT round trips: every statement
+	 * autocommits, which READ COMMITTED gives the same guarantees as, since it
+	 * takes a new snapshot per statement anyway). Such a unit takes no row
+	 * locks that outlive a statement. Ended with commit or rollback like any
+	 * other. NULL: the core uses begin.
+	 */
+	int (*begin_read)(void *self, cf_tx **out);
+	/* ---- end of version 2: append below only, then bump the version ---- */
 } cf_uow;
 
 #ifdef __cplusplus
