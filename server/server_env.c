@@ -3,95 +3,126 @@
  */
 #include "server_env.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* An integer variable within [min, max], or def when unset/empty. */
+#include "cf_infra/crypto.h"
+
+/* A server-only integer variable within [min, max], or def when unset/empty. */
 static int env_int(const char *name, long long def, long long min, long long max, long long *out,
                    cf_error *err)
 {
 	const char *v = getenv(name);
-	char *end = NULL;
-	long long x;
 
 	if (!v || !*v) {
 		*out = def;
 		return CF_OK;
 	}
-	errno = 0;
-	x = strtoll(v, &end, 10);
-	if (errno || end == v || *end || x < min || x > max)
-		return cf_error_set(err, CF_EINVALID, "validation-error", name,
-		                    "%s must be an integer from %lld to %lld", name, min, max);
-	*out = x;
+	if (cf_parse_int(v, min, max, out) != CF_OK)
+		return cf_error_set(err, CF_EINVALID, "invalid-configuration", name,
+		                    "%s must be an integer in %lld..%lld", name, min, max);
 	return CF_OK;
 }
 
-static const char *env_str(const char *name, const char *def)
+/* Names of earlier builds: refuse them rather than ignore them. */
+static int renamed(cf_error *err)
 {
-	const char *v = getenv(name);
-	return v && *v ? v : def;
+	static const char *const old_new[][2] = {{"CHITFUND_BIND", "CHITFUND_LISTEN"},
+	                                         {"CHITFUND_NUM_THREADS", "CHITFUND_THREADS"}};
+
+	for (size_t i = 0; i < sizeof old_new / sizeof old_new[0]; i++) {
+		const char *v = getenv(old_new[i][0]);
+
+		if (v && *v)
+			return cf_error_set(err, CF_EINVALID, "invalid-configuration",
+			                    old_new[i][0], "%s is no longer read: use %s",
+			                    old_new[i][0], old_new[i][1]);
+	}
+	return CF_OK;
+}
+
+/* The key as NUL-terminated text: as given, or hex when it was generated. */
+static int secret_text(cf_server_env *e, cf_error *err)
+{
+	const cf_config *c = &e->cfg;
+
+	if (c->secret_key_len == 0) {
+		e->secret_key = NULL;
+		return CF_OK;
+	}
+	if (c->generated_secret_key) {
+		if (cf_hex_encode(c->secret_key, c->secret_key_len, e->secret_text,
+		                  sizeof e->secret_text) != CF_OK)
+			return cf_error_set(err, CF_ERROR, "internal-error", "SECRET_KEY",
+			                    "cannot encode the generated key");
+	} else {
+		/* from the environment: a C string without NUL bytes */
+		memcpy(e->secret_text, c->secret_key, c->secret_key_len);
+		e->secret_text[c->secret_key_len] = '\0';
+	}
+	e->secret_key = e->secret_text;
+	return CF_OK;
 }
 
 int cf_server_env_read(cf_server_env *e, bool need_secret, cf_error *err)
 {
-	static const char *const placeholders[] = {
-	        "secret",      "changeme",   "change-me", "change-me-in-production",
-	        "development", "dev-secret", NULL};
-	long long port, threads, timeout, keep, pool, wait, ttl_min, days, acct, addr, win, alog;
+	const cf_config *c = &e->cfg;
+	long long timeout, keep, alog;
+	const char *docs;
 	int rc;
 
 	memset(e, 0, sizeof *e);
-	cf_app_config_init(&e->app);
-	cf_http_config_init(&e->http);
-	e->env_name = env_str("CHITFUND_ENV", "production");
-	e->database_url = env_str("DATABASE_URL", NULL);
-	e->secret_key = env_str("SECRET_KEY", NULL);
-	if (!e->database_url)
-		return cf_error_set(err, CF_EINVALID, "validation-error", "DATABASE_URL",
-		                    "DATABASE_URL is required");
-	if (need_secret && strcmp(e->env_name, "development") != 0) {
-		bool bad = !e->secret_key || strlen(e->secret_key) < 32;
-		for (int i = 0; !bad && placeholders[i]; i++)
-			bad = strcmp(e->secret_key, placeholders[i]) == 0;
-		if (bad)
-			return cf_error_set(
-			        err, CF_EINVALID, "validation-error", "SECRET_KEY",
-			        "SECRET_KEY must be set to a random value of at least 32 "
-			        "bytes (only CHITFUND_ENV=development allows a default)");
-	}
-	if (!e->secret_key)
-		e->secret_key = "development-only-secret-key-not-for-production-use";
-	if ((rc = env_int("PORT", 8080, 0, 65535, &port, err)) < 0 ||
-	    (rc = env_int("CHITFUND_NUM_THREADS", 256, 1, 4096, &threads, err)) < 0 ||
-	    (rc = env_int("CHITFUND_REQUEST_TIMEOUT_MS", 30000, 100, 3600000, &timeout, err)) < 0 ||
-	    (rc = env_int("CHITFUND_KEEP_ALIVE", 1, 0, 1, &keep, err)) < 0 ||
-	    (rc = env_int("CHITFUND_POOL_SIZE", 16, 1, 1000, &pool, err)) < 0 ||
-	    (rc = env_int("CHITFUND_POOL_WAIT_MS", 2000, 0, 600000, &wait, err)) < 0 ||
-	    (rc = env_int("ACCESS_TOKEN_EXPIRE_MINUTES", 30, 1, 1440, &ttl_min, err)) < 0 ||
-	    (rc = env_int("CHITFUND_REFRESH_TOKEN_DAYS", 14, 1, 365, &days, err)) < 0 ||
-	    (rc = env_int("CHITFUND_LOGIN_FAILURES_PER_ACCOUNT", 5, 0, 1000000, &acct, err)) < 0 ||
-	    (rc = env_int("CHITFUND_LOGIN_FAILURES_PER_ADDRESS", 20, 0, 1000000, &addr, err)) < 0 ||
-	    (rc = env_int("CHITFUND_LOGIN_WINDOW_S", 900, 1, 86400 * 7, &win, err)) < 0 ||
-	    (rc = env_int("CHITFUND_ACCESS_LOG", 1, 0, 1, &alog, err)) < 0)
+	if ((rc = renamed(err)) < 0)
 		return rc;
-	snprintf(e->listen, sizeof e->listen, "%s:%lld", env_str("CHITFUND_BIND", "127.0.0.1"),
-	         port);
-	e->pool_size = (int)pool;
-	e->pool_wait_ms = (int)wait;
+	rc = cf_config_load_flags(&e->cfg, need_secret ? 0 : CF_CONFIG_NO_SECRETS, err);
+	if (rc < 0)
+		return rc;
+	if (!c->database_url[0]) {
+		rc = cf_error_set(err, CF_EINVALID, "invalid-configuration", "DATABASE_URL",
+		                  "DATABASE_URL is required");
+		goto fail;
+	}
+	if ((rc = env_int("CHITFUND_REQUEST_TIMEOUT_MS", 30000, 100, 3600000, &timeout, err)) < 0 ||
+	    (rc = env_int("CHITFUND_KEEP_ALIVE", 1, 0, 1, &keep, err)) < 0 ||
+	    (rc = env_int("CHITFUND_ACCESS_LOG", 1, 0, 1, &alog, err)) < 0 ||
+	    (rc = secret_text(e, err)) < 0)
+		goto fail;
+	if (snprintf(e->listen, sizeof e->listen, "%s:%d", c->listen, c->port) >=
+	    (int)sizeof e->listen) {
+		rc = cf_error_set(err, CF_EINVALID, "invalid-configuration", "CHITFUND_LISTEN",
+		                  "CHITFUND_LISTEN is too long");
+		goto fail;
+	}
+	e->database_url = c->database_url;
+	e->env_name = cf_env_name(c->env);
+	e->pool_size = c->pool_size;
+	e->pool_wait_ms = c->pool_wait_ms;
+	cf_http_config_init(&e->http);
 	e->http.listen = e->listen;
-	e->http.num_threads = (int)threads;
+	e->http.num_threads = c->threads;
 	e->http.request_timeout_ms = (int)timeout;
 	e->http.keep_alive = keep != 0;
 	e->http.access_log = alog != 0;
-	e->http.docs_dir = env_str("CHITFUND_DOCS_DIR", "node_modules/swagger-ui-dist");
-	e->http.trusted_proxies = env_str("CHITFUND_TRUSTED_PROXIES", "");
-	e->app.access_token_ttl_s = ttl_min * 60;
-	e->app.refresh_token_ttl_s = days * 86400;
-	e->app.login_failures_per_account = (int32_t)acct;
-	e->app.login_failures_per_address = (int32_t)addr;
-	e->app.login_window_s = win;
+	docs = getenv("CHITFUND_DOCS_DIR");
+	e->http.docs_dir = docs && *docs ? docs : "node_modules/swagger-ui-dist";
+	e->http.trusted_proxies = c->trusted_proxies;
+	cf_app_config_init(&e->app);
+	e->app.access_token_ttl_s = (int64_t)c->access_token_minutes * 60;
+	e->app.refresh_token_ttl_s = (int64_t)c->refresh_token_days * 86400;
+	e->app.login_failures_per_account = c->login_failures_per_account;
+	e->app.login_failures_per_address = c->login_failures_per_address;
+	e->app.login_window_s = c->login_window_s;
 	return CF_OK;
+fail:
+	cf_server_env_dispose(e);
+	return rc;
+}
+
+void cf_server_env_dispose(cf_server_env *e)
+{
+	if (e == NULL)
+		return;
+	cf_config_dispose(&e->cfg);
+	cf_wipe(e, sizeof *e);
 }

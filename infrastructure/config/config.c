@@ -165,7 +165,7 @@ static int load_data_key(cf_config *c, cf_error *err)
 	return CF_OK;
 }
 
-static int load(cf_config *c, cf_error *err)
+static int load(cf_config *c, unsigned flags, cf_error *err)
 {
 	const char *env = getenv("CHITFUND_ENV");
 	const char *v;
@@ -226,6 +226,8 @@ static int load(cf_config *c, cf_error *err)
 			       NULL, 0);
 		}
 	}
+	if (flags & CF_CONFIG_NO_SECRETS)
+		return CF_OK;
 	if ((rc = load_secret(c, err)) != CF_OK)
 		return rc;
 	return load_data_key(c, err);
@@ -233,11 +235,16 @@ static int load(cf_config *c, cf_error *err)
 
 int cf_config_load(cf_config *cfg, cf_error *err)
 {
+	return cf_config_load_flags(cfg, 0, err);
+}
+
+int cf_config_load_flags(cf_config *cfg, unsigned flags, cf_error *err)
+{
 	int rc;
 	if (!cfg)
 		return cf_error_set(err, CF_EINVALID, "invalid-configuration", NULL, "no config");
 	memset(cfg, 0, sizeof *cfg);
-	rc = load(cfg, err);
+	rc = load(cfg, flags, err);
 	if (rc != CF_OK)
 		cf_config_dispose(cfg);
 	return rc;

@@ -252,7 +252,7 @@ static void build_env(e2e_server *s, const char *const *extra)
 	env[n++] = "CHITFUND_TEST_NOW=2026-04-01T04:30:00Z";
 	env[n++] = "CHITFUND_LOGIN_FAILURES_PER_ADDRESS=100000";
 	env[n++] = "CHITFUND_LOGIN_FAILURES_PER_ACCOUNT=3";
-	env[n++] = "CHITFUND_NUM_THREADS=32";
+	env[n++] = "CHITFUND_THREADS=32";
 	env[n++] = "CHITFUND_POOL_SIZE=8";
 	env[n++] = "CHITFUND_ACCESS_LOG=0";
 	for (int i = 0; extra && extra[i] && n < 46; i++)

@@ -214,6 +214,30 @@ START_TEST(test_test_now_only_in_test)
 }
 END_TEST
 
+/* Commands that sign nothing (migrate) read the rest without the secrets. */
+START_TEST(test_no_secrets_flag)
+{
+	cf_config c;
+	cf_error err = CF_ERROR_INIT;
+
+	unsetenv("SECRET_KEY");
+	unsetenv("CHITFUND_DATA_KEY");
+	setenv("CHITFUND_ENV", "production", 1);
+	setenv("PORT", "9000", 1);
+	ck_assert_int_eq(cf_config_load(&c, &err), CF_EINVALID); /* no SECRET_KEY */
+	ck_assert_str_eq(err.field, "SECRET_KEY");
+	ck_assert_int_eq(cf_config_load_flags(&c, CF_CONFIG_NO_SECRETS, &err), CF_OK);
+	ck_assert_uint_eq(c.secret_key_len, 0);
+	ck_assert(!c.generated_secret_key && !c.generated_data_key);
+	ck_assert_int_eq(c.port, 9000);
+	cf_config_dispose(&c);
+	/* the other variables are still checked */
+	setenv("CHITFUND_POOL_SIZE", "0", 1);
+	ck_assert_int_eq(cf_config_load_flags(&c, CF_CONFIG_NO_SECRETS, &err), CF_EINVALID);
+	ck_assert_str_eq(err.field, "CHITFUND_POOL_SIZE");
+}
+END_TEST
+
 START_TEST(test_parse_int)
 {
 	long long v = 0;
@@ -239,6 +263,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_secret_refused);
 	tcase_add_test(tc, test_development_generates_secrets);
 	tcase_add_test(tc, test_test_now_only_in_test);
+	tcase_add_test(tc, test_no_secrets_flag);
 	tcase_add_test(tc, test_parse_int);
 	suite_add_tcase(s, tc);
 	return s;

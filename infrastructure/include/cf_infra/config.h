@@ -1,13 +1,20 @@
 /*
- * cf_infra/config.h - server configuration from the environment.
- *
- * Variable (default; range):
+ * cf_infra/config.h - server configuration from the environment: the one
+ * reader of the variables docs/operations.md documents.
+ */
+/* clang-format off */
+/*
+ * Variable                             (default; range)
  *   DATABASE_URL                        (""; the server refuses to start without it)
  *   SECRET_KEY                          required, >= 32 bytes, not a known default
- *   CHITFUND_DATA_KEY                   required in production; 32 bytes as 64 hex chars or
- * base64/base64url CHITFUND_DATA_KEY_ID                ("k1"; 1..32 of [A-Za-z0-9._-]) PORT
- * (8080; 1..65535) CHITFUND_LISTEN                     ("127.0.0.1") ACCESS_TOKEN_EXPIRE_MINUTES
- * (30; 1..1440) CHITFUND_REFRESH_TOKEN_DAYS         (14; 1..365) CHITFUND_POOL_SIZE (16; 1..1000)
+ *   CHITFUND_DATA_KEY                   required in production; 32 bytes as 64 hex chars
+ *                                       or base64/base64url
+ *   CHITFUND_DATA_KEY_ID                ("k1"; 1..32 of [A-Za-z0-9._-])
+ *   PORT                                (8080; 1..65535)
+ *   CHITFUND_LISTEN                     ("127.0.0.1")
+ *   ACCESS_TOKEN_EXPIRE_MINUTES         (30; 1..1440)
+ *   CHITFUND_REFRESH_TOKEN_DAYS         (14; 1..365)
+ *   CHITFUND_POOL_SIZE                  (16; 1..1000)
  *   CHITFUND_POOL_WAIT_MS               (2000; 0..60000)
  *   CHITFUND_THREADS                    (256; 1..4096)
  *   CHITFUND_ENV                        (production; production|development|test)
@@ -25,10 +32,11 @@
  * In development (CHITFUND_ENV=development) a missing, short or default
  * SECRET_KEY is replaced by a random one with a warning on the log; otherwise
  * it is refused. A missing CHITFUND_DATA_KEY is refused in production and
- * replaced by a random key in development (with a warning) and test. Integers are
- * parsed strictly (decimal, no sign, no spaces, whole string). Secrets are
- * never logged and never put into error messages.
+ * replaced by a random key in development (with a warning) and test.
+ * Integers are parsed strictly (decimal, no sign, no spaces, whole string).
+ * Secrets are never logged and never put into error messages.
  */
+/* clang-format on */
 #ifndef CF_INFRA_CONFIG_H
 #define CF_INFRA_CONFIG_H
 
@@ -82,6 +90,17 @@ typedef struct cf_config {
  * secret; *cfg is then wiped. CF_ERROR when no randomness is available.
  */
 int cf_config_load(cf_config *cfg, cf_error *err);
+
+/** Flags for cf_config_load_flags. */
+#define CF_CONFIG_NO_SECRETS 1u /**< skip SECRET_KEY and CHITFUND_DATA_KEY(_ID): left empty */
+
+/**
+ * cf_config_load with flags. CF_CONFIG_NO_SECRETS is for commands that sign
+ * and seal nothing (e.g. migrate): the secrets are neither read nor required,
+ * and secret_key_len stays 0. Every other variable is read and checked as by
+ * cf_config_load.
+ */
+int cf_config_load_flags(cf_config *cfg, unsigned flags, cf_error *err);
 
 /** Wipe the secrets in *cfg (and the rest of it). NULL-safe. */
 void cf_config_dispose(cf_config *cfg);
