@@ -379,6 +379,14 @@ START_TEST(test_money_over_http)
 		                 0);
 		ck_assert_int_eq(e2e_server_run(&srv, args, NULL, out, sizeof out), 1);
 		ck_assert_msg(strstr(out, "money BROKEN") && strstr(out, receipt1), "%s", out);
+		/* put it back: the database is shared with the runner's other tests */
+		ck_assert_int_eq(e2e_sql(&srv,
+		                         "UPDATE payment_allocations SET principal = principal + 1 "
+		                         "WHERE payment_id = (SELECT id FROM payments WHERE "
+		                         "receipt_no = 'R/2026-27/000001')",
+		                         NULL, 0),
+		                 0);
+		verify_cli_clean();
 	}
 }
 END_TEST
