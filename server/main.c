@@ -39,7 +39,9 @@
 #include "chitfund/version.h"
 #include "http_log.h"
 #include "http_server.h"
+#include "live.h"
 #include "server_env.h"
+#include "verify_lot.h"
 
 /* Everything serve/create-admin/verify build, torn down in reverse. */
 typedef struct stack {
@@ -106,6 +108,8 @@ static int build_app(stack *s, cf_error *err)
 	cf_pg_store_ports(s->store, &ports);
 	cf_pg_money_ports(s->store, &ports); /* money (issue 5) */
 	cf_system_ports(s->sys, &ports);
+	if ((rc = cf_server_live_config(&s->env.app, err)) < 0) /* draws (issue 4) */
+		return rc;
 	return cf_app_new(&s->app, &ports, &s->env.app, err);
 #endif
 }
@@ -145,6 +149,7 @@ static int cmd_serve(void)
 	stack s;
 	cf_error err = CF_ERROR_INIT;
 	cf_http_server *http = NULL;
+	cf_server_live *live = NULL;
 	sigset_t set;
 	int sig = 0, rc;
 
@@ -175,6 +180,12 @@ static int cmd_serve(void)
 		stack_free(&s);
 		return 1;
 	}
+	if (cf_server_live_start(&live, s.app, http, s.env.database_url, &err) < 0) {
+		die_err("cannot start live bidding", &err);
+		cf_http_stop(http);
+		stack_free(&s);
+		return 1;
+	}
 	cJSON *f = cJSON_CreateObject();
 	cJSON_AddStringToObject(f, "listen", s.env.listen);
 	cJSON_AddNumberToObject(f, "port", cf_http_port(http));
@@ -186,6 +197,7 @@ static int cmd_serve(void)
 	cJSON_AddNumberToObject(f, "signal", sig);
 	cf_http_log("warn", "stopping", f);
 	cf_http_stop(http); /* in-flight requests finish; workers are joined */
+	cf_server_live_stop(live);
 	stack_free(&s);
 	return 0;
 }
@@ -328,7 +340,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 	        "usage: chitfund-server serve | migrate | create-admin --email E [--full-name N] "
-	        "[--password-stdin] | verify | version\n");
+	        "[--password-stdin] | verify | verify-lot FILE|- | version\n");
 }
 
 int main(int argc, char **argv)
@@ -347,6 +359,8 @@ int main(int argc, char **argv)
 		rc = cmd_create_admin(argc - 2, argv + 2);
 	else if (strcmp(argv[1], "verify") == 0)
 		rc = cmd_verify();
+	else if (strcmp(argv[1], "verify-lot") == 0)
+		rc = cf_server_verify_lot(argc > 2 ? argv[2] : "-");
 	else if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
 		printf("chitfund-server %s\n", cf_version());
 		rc = 0;
