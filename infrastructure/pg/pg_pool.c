@@ -363,11 +363,14 @@ static int wait_turn(cf_pg_pool *pool, const struct timespec *deadline, cf_pg_co
 
 	memset(&w, 0, sizeof w);
 	pthread_cond_init(&w.cv, &pool->ca);
+	/* w lives on this stack only while queued: whoever takes it off the queue
+	 * (a release, or the timeout below) does so under pool->mu before this
+	 * function returns, so the queue never holds a dangling pointer. */
 	if (pool->tail)
 		pool->tail->next = &w;
 	else
-		pool->head = &w;
-	pool->tail = &w;
+		pool->head = &w; /* cppcheck-suppress autoVariables */
+	pool->tail = &w;         /* cppcheck-suppress autoVariables */
 	pool->waiting++;
 	while (w.conn == NULL && !w.slot && rc != ETIMEDOUT)
 		rc = pthread_cond_timedwait(&w.cv, &pool->mu, deadline);

@@ -43,7 +43,7 @@ int main(int argc, char **argv)
 		max_s = 120;
 	memset(body, 'x', 900);
 	memcpy(body, "{\"id\":\"", 7);
-	strcpy(body + 900, "\"}");
+	memcpy(body + 900, "\"}", 3); /* with its NUL */
 	snprintf(listen, sizeof listen, "127.0.0.1:%s", port);
 	const char *opts[] = {"listening_ports",
 	                      listen,

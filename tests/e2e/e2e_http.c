@@ -20,7 +20,6 @@
 #include <unistd.h>
 
 /* The one secret every e2e server uses (tests sign tokens with it). */
-#define E2E_SECRET "e2e-secret-key-0123456789abcdef0123456789abcdef"
 
 static int connect_port(int port)
 {
@@ -212,6 +211,39 @@ int e2e_sql(e2e_server *s, const char *sql, char *first_value, size_t size)
 	if (PQstatus(c) == CONNECTION_OK) {
 		PGresult *r = PQexec(c, sql);
 		ExecStatusType st = PQresultStatus(r);
+		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+			rc = 0;
+			if (first_value && st == PGRES_TUPLES_OK && PQntuples(r) > 0)
+				snprintf(first_value, size, "%s", PQgetvalue(r, 0, 0));
+		} else {
+			fprintf(stderr, "e2e: %s: %s", sql, PQerrorMessage(c));
+		}
+		PQclear(r);
+	}
+	PQfinish(c);
+	return rc;
+}
+
+int e2e_sqlp(e2e_server *s, const char *pre, const char *sql, int n, const char *const *values,
+             char *first_value, size_t size)
+{
+	PGconn *c = PQconnectdb(s->db_url);
+	int rc = -1;
+
+	if (first_value && size)
+		first_value[0] = '\0';
+	if (PQstatus(c) == CONNECTION_OK) {
+		PGresult *r = pre ? PQexec(c, pre) : NULL;
+		ExecStatusType st = r ? PQresultStatus(r) : PGRES_COMMAND_OK;
+
+		PQclear(r);
+		if (st != PGRES_COMMAND_OK) {
+			fprintf(stderr, "e2e: %s: %s", pre, PQerrorMessage(c));
+			PQfinish(c);
+			return -1;
+		}
+		r = PQexecParams(c, sql, n, NULL, values, NULL, NULL, 0);
+		st = PQresultStatus(r);
 		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
 			rc = 0;
 			if (first_value && st == PGRES_TUPLES_OK && PQntuples(r) > 0)

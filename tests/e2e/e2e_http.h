@@ -11,6 +11,9 @@
 
 #include <cjson/cJSON.h>
 
+/** The SECRET_KEY the server under test signs its tokens with. */
+#define E2E_SECRET "e2e-secret-key-0123456789abcdef0123456789abcdef"
+
 /** A response (free with e2e_resp_free). */
 typedef struct e2e_resp {
 	int status;    /**< 0 when the request could not be made */
@@ -64,5 +67,15 @@ int e2e_server_run(e2e_server *s, const char *const *args, const char *stdin_tex
                    size_t size);
 /** Run one SQL statement on the test database as superuser; 0 on success. */
 int e2e_sql(e2e_server *s, const char *sql, char *first_value, size_t size);
+
+/**
+ * Run one parameterised statement (PQexecParams: values travel as text
+ * parameters $1..$n, never inside sql) on the test database as superuser.
+ * `pre` (NULL: none) is a constant statement run first on the same
+ * connection, e.g. "SET session_replication_role = replica". The first
+ * value of the first row goes to first_value (may be NULL). 0 on success.
+ */
+int e2e_sqlp(e2e_server *s, const char *pre, const char *sql, int n, const char *const *values,
+             char *first_value, size_t size);
 
 #endif
