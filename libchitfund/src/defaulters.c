@@ -84,7 +84,7 @@ int cf_defaulters_list(cf_app *app, const cf_actor *actor, const char *scheme_id
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if ((rc = cf__run(app, actor, do_list, &c, err)) < 0)
+	if ((rc = cf__run_read(app, actor, do_list, &c, err)) < 0)
 		cf_defaulter_array_free(out);
 	return rc;
 }

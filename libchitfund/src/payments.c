@@ -304,7 +304,7 @@ int cf_payment_get(cf_app *app, const cf_actor *actor, const char *payment_id, c
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if ((rc = cf__run(app, actor, do_get, &c, err)) < 0)
+	if ((rc = cf__run_read(app, actor, do_get, &c, err)) < 0)
 		cf_payment_view_free(out);
 	return rc;
 }
@@ -318,7 +318,7 @@ int cf_receipt_get(cf_app *app, const cf_actor *actor, const char *receipt_no, c
 	memset(out, 0, sizeof *out);
 	if (receipt_no == NULL || strlen(receipt_no) >= CF_RECEIPT_NO_SIZE)
 		return cf_error_set(err, CF_ENOTFOUND, CF_SLUG_NOT_FOUND, "", "no such receipt");
-	if ((rc = cf__run(app, actor, do_get, &c, err)) < 0)
+	if ((rc = cf__run_read(app, actor, do_get, &c, err)) < 0)
 		cf_payment_view_free(out);
 	return rc;
 }
@@ -390,7 +390,7 @@ int cf_payment_list(cf_app *app, const cf_actor *actor, const char *scheme_id, s
 		return rc;
 	c.scheme_id = scheme_id;
 	c.out = out;
-	if ((rc = cf__run(app, actor, do_list, &c, err)) < 0)
+	if ((rc = cf__run_read(app, actor, do_list, &c, err)) < 0)
 		cf_payment_page_free(out);
 	return rc;
 }

@@ -164,7 +164,7 @@ int cf_prize_get(cf_app *app, const cf_actor *actor, const char *auction_id, cf_
 	prize_ctx c = {auction_id, false, out};
 
 	memset(out, 0, sizeof *out);
-	return cf__run(app, actor, do_prize, &c, err);
+	return cf__run_read(app, actor, do_prize, &c, err);
 }
 
 /* ---- disbursement ---- */
@@ -390,7 +390,7 @@ int cf_disbursement_list(cf_app *app, const cf_actor *actor, bool has_status, cf
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if ((rc = cf__run(app, actor, do_disb_list, &c, err)) < 0)
+	if ((rc = cf__run_read(app, actor, do_disb_list, &c, err)) < 0)
 		cf_disbursement_array_free(out);
 	return rc;
 }

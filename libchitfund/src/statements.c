@@ -138,7 +138,7 @@ int cf_statement_get(cf_app *app, const cf_actor *actor, const char *scheme_id, 
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if ((rc = cf__run(app, actor, do_statement, &c, err)) < 0)
+	if ((rc = cf__run_read(app, actor, do_statement, &c, err)) < 0)
 		cf_statement_free(out);
 	return rc;
 }
@@ -245,7 +245,7 @@ int cf_ledger_get(cf_app *app, const cf_actor *actor, const char *scheme_id, siz
 		return rc;
 	c.scheme_id = scheme_id;
 	c.out = out;
-	if ((rc = cf__run(app, actor, do_ledger, &c, err)) < 0)
+	if ((rc = cf__run_read(app, actor, do_ledger, &c, err)) < 0)
 		cf_ledger_view_free(out);
 	return rc;
 }
@@ -609,7 +609,7 @@ int cf_report_build(cf_app *app, const cf_actor *actor, cf_report_kind kind,
 		break;
 	default: return cf_error_set(err, CF_ENOTFOUND, CF_SLUG_NOT_FOUND, "", "no such report");
 	}
-	if ((rc = cf__run(app, actor, do_report, &c, err)) < 0)
+	if ((rc = cf__run_read(app, actor, do_report, &c, err)) < 0)
 		cf_report_free(out);
 	return rc;
 }
