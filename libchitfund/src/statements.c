@@ -27,6 +27,7 @@ static int do_statement(cf_uc *uc, void *vctx)
 	cf_payment_array pays = {0};
 	cf_prize_array prizes = {0};
 	cf_cashflow *flows = NULL;
+	cf_money cash_out = cf_money_of(0);
 	size_t nf = 0;
 	cf_date today = cf__today(uc);
 	int32_t N;
@@ -98,7 +99,12 @@ static int do_statement(cf_uc *uc, void *vctx)
 		st->prize_amount = p->prize_amount;
 		st->prize_paid = p->paid;
 		st->prize_paid_on = p->paid_on;
-		st->net_payout = p->paid ? p->net_paid : cf_money_of(0);
+		/* the net payout P - G (domain.md); the cash flow is what was paid out:
+		 * under no-security the withheld part prepaid the ticket's own dues */
+		st->net_payout =
+		        p->paid ? cf_money_of(p->prize_amount.minor - p->gst_deducted.minor)
+		                : cf_money_of(0);
+		cash_out = p->paid ? p->net_paid : cf_money_of(0);
 	}
 	/* effective annual rate over the ticket's flows */
 	if ((rc = MR(uc)->payment_list(MRS(uc), uc->tx, s.id, t.ticket_no, 0, 0, &pays)) < 0)
@@ -116,7 +122,7 @@ static int do_statement(cf_uc *uc, void *vctx)
 	}
 	if (st->has_prize && st->prize_paid) {
 		flows[nf].date = st->prize_paid_on;
-		flows[nf++].amount = st->net_payout;
+		flows[nf++].amount = cash_out;
 	}
 	st->has_xirr = cf_xirr_bps(flows, nf, &st->xirr_bps) == CF_OK;
 	if ((rc = cf_npv(flows, nf, 1200, today, &st->npv)) < 0 ||

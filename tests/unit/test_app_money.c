@@ -908,6 +908,21 @@ START_TEST(test_whole_life_of_twenty_draws)
 		cf_statement_free(&s);
 	}
 	verify_clean();
+	/* effective rate: a mid-term winner's flows change sign twice (no XIRR; NPV and the
+	 * plain difference), the last winner's once */
+	{
+		cf_statement s2 = stmt(2), s20 = stmt(20);
+
+		ck_assert_int_eq(s2.prize_amount.minor, RS(75000));
+		ck_assert_int_eq(s2.net_payout.minor, RS(74100));
+		ck_assert(!s2.has_xirr);
+		ck_assert_int_eq(s2.plain_difference.minor, RS(74100) - RS(89175));
+		ck_assert(s20.has_xirr);
+		ck_assert_int_gt(s20.xirr_bps, 0);
+		ck_assert_int_eq(s20.plain_difference.minor, RS(94100) - RS(89175));
+		cf_statement_free(&s2);
+		cf_statement_free(&s20);
+	}
 	/* receipts gapless per financial year: 2026-27 then 2027-28 */
 	{
 		cf_payment_page pg;

@@ -341,7 +341,7 @@ typedef struct cf_statement {
 	bool has_prize;
 	int32_t prize_installment_no;
 	cf_money prize_amount;
-	cf_money net_payout; /**< paid out (0 until paid) */
+	cf_money net_payout; /**< P - G once paid (0 until then) */
 	bool prize_paid;
 	cf_date prize_paid_on;
 	cf_statement_row totals;
