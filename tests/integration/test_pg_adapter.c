@@ -168,6 +168,35 @@ START_TEST(test_uow_commit_and_rollback)
 }
 END_TEST
 
+/* A read-only unit sends no BEGIN (its session stays idle between statements),
+ * reads what is committed, and gives its connection back on commit or rollback. */
+START_TEST(test_uow_read_only_unit)
+{
+	cf_tx *w = begin(), *r = NULL;
+	cf_user_row u, got;
+	cf_pg_pool_stats st;
+
+	ck_assert_uint_eq(g_ports.uow.version, CF_UOW_VERSION);
+	ck_assert_ptr_nonnull(g_ports.uow.begin_read);
+	make_user(w, "ro", CF_ROLE_SUBSCRIBER, &u);
+	ck_assert_int_eq(g_ports.users.insert(g_ports.users.self, w, &u), CF_OK);
+	ck_assert_int_eq(g_ports.uow.begin_read(g_ports.uow.self, &r), CF_OK);
+	ck_assert_int_eq(PQtransactionStatus(cf_pg_conn_pg(cf_pg_tx_conn(r))), PQTRANS_IDLE);
+	/* the writer has not committed: invisible */
+	ck_assert_int_eq(g_ports.users.get(g_ports.users.self, r, u.id, &got), CF_ENOTFOUND);
+	commit(w);
+	/* each statement sees what is committed when it starts (READ COMMITTED) */
+	ck_assert_int_eq(g_ports.users.get(g_ports.users.self, r, u.id, &got), CF_OK);
+	ck_assert_str_eq(got.email, u.email);
+	ck_assert_int_eq(PQtransactionStatus(cf_pg_conn_pg(cf_pg_tx_conn(r))), PQTRANS_IDLE);
+	ck_assert_int_eq(g_ports.uow.commit(g_ports.uow.self, r), CF_OK);
+	ck_assert_int_eq(g_ports.uow.begin_read(g_ports.uow.self, &r), CF_OK);
+	g_ports.uow.rollback(g_ports.uow.self, r);
+	cf_pg_pool_stats_get(g_pool, &st);
+	ck_assert_int_eq(st.in_use, 0);
+}
+END_TEST
+
 START_TEST(test_uow_begin_unavailable_when_pool_exhausted)
 {
 	cf_pg_pool *small = cf_it_pool(1, 100);
@@ -1057,6 +1086,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_uow_commit_and_rollback);
+	tcase_add_test(tc, test_uow_read_only_unit);
 	tcase_add_test(tc, test_uow_begin_unavailable_when_pool_exhausted);
 	tcase_add_test(tc, test_users_roundtrip_and_email_case);
 	tcase_add_test(tc, test_users_optimistic_update);
