@@ -229,6 +229,26 @@ int cf__tm_load(cf_uc *uc, const char *scheme_id, int32_t ticket_no, bool lock, 
 	return CF_OK;
 }
 
+/* Field-wise equality (a memcmp would read the struct's padding). */
+static bool same_date(cf_date a, cf_date b)
+{
+	return a.year == b.year && a.month == b.month && a.day == b.day;
+}
+
+static bool same_due(const cf_due *a, const cf_due *b)
+{
+	return a->installment_no == b->installment_no && same_date(a->due_date, b->due_date) &&
+	       a->fixed == b->fixed && same_date(a->fixed_on, b->fixed_on) &&
+	       a->gross.minor == b->gross.minor && a->dividend.minor == b->dividend.minor &&
+	       a->net_due.minor == b->net_due.minor &&
+	       a->principal_paid.minor == b->principal_paid.minor &&
+	       a->penalty.minor == b->penalty.minor &&
+	       a->penalty_paid.minor == b->penalty_paid.minor &&
+	       same_date(a->penalty_as_of, b->penalty_as_of) &&
+	       same_date(a->penalty_base_date, b->penalty_base_date) &&
+	       a->penalty_base_accrued.minor == b->penalty_base_accrued.minor;
+}
+
 int cf__tm_save(cf_uc *uc, cf_ticket_money *tm)
 {
 	int rc;
@@ -237,7 +257,7 @@ int cf__tm_save(cf_uc *uc, cf_ticket_money *tm)
 		bool same = false;
 
 		for (size_t k = 0; k < tm->n_orig && !same; k++)
-			same = memcmp(&tm->orig[k], &tm->dues[i], sizeof tm->dues[i]) == 0;
+			same = same_due(&tm->orig[k], &tm->dues[i]);
 		if (same)
 			continue;
 		rc = MR(uc)->due_put(MRS(uc), uc->tx, tm->acct.scheme_id, tm->acct.ticket_no,
