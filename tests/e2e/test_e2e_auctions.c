@@ -22,7 +22,7 @@
 #define ADMIN_EMAIL    "root@e2e-auctions.test"
 #define ADMIN_PASSWORD "admin-password-1234"
 #define PASSWORD       "correct-horse-battery"
-#define RS(x)          ((long long)(x) * 100)
+#define RS(x)          ((long long)(x)*100)
 
 static e2e_server srv;
 static char admin_token[1200];
@@ -81,8 +81,8 @@ static int login(const char *email, const char *password, char *access)
 
 	snprintf(body, sizeof body, "{\"email\":\"%s\",\"password\":\"%s\"}", email, password);
 	/* no ck_assert here: main() logs the admin in outside any test */
-	if (e2e_request(srv.port, "POST", "/api/v1/auth/login", "Content-Type: application/json\r\n",
-	                body, strlen(body), &r) != 0)
+	if (e2e_request(srv.port, "POST", "/api/v1/auth/login",
+	                "Content-Type: application/json\r\n", body, strlen(body), &r) != 0)
 		return 0;
 	st = r.status;
 	if (st == 200)
@@ -144,7 +144,8 @@ static void make_scheme(const user *foreman, const user *subs, int n, const char
 	}
 	snprintf(path, sizeof path, "/api/v1/schemes/%s/commence", scheme);
 	ck_assert_int_eq(req("POST", path, foreman->token, NULL,
-	                     "{\"registration_no\":\"REG/E2E/1\",\"commencement_ref\":\"C/1\"}", &r),
+	                     "{\"registration_no\":\"REG/E2E/1\",\"commencement_ref\":\"C/1\"}",
+	                     &r),
 	                 200);
 	e2e_resp_free(&r);
 }
@@ -218,11 +219,12 @@ START_TEST(test_twenty_draw_schedule_over_http)
 		} else if (k < 20) {
 			/* a lower competing bid by the next ticket, then the winning one */
 			if (bids[k - 1] > 5000) {
-				ck_assert_int_eq(bid(&subs[k - 1], auction, k + 1, RS(5000), &r), 201);
+				ck_assert_int_eq(bid(&subs[k - 1], auction, k + 1, RS(5000), &r),
+				                 201);
 				e2e_resp_free(&r);
 			}
-			ck_assert_msg(bid(&subs[k - 2], auction, k, RS(bids[k - 1]), &r) == 201, "%s",
-			              r.body);
+			ck_assert_msg(bid(&subs[k - 2], auction, k, RS(bids[k - 1]), &r) == 201,
+			              "%s", r.body);
 			ck_assert_int_eq(jint(r.json, "discount"), RS(bids[k - 1]));
 			e2e_resp_free(&r);
 			/* a subscriber cannot bid for another's ticket */
@@ -308,9 +310,10 @@ START_TEST(test_sealed_tie_lot_verified_from_minutes)
 	for (int i = 0; i < 3; i++)
 		make_user("subscriber", &subs[i]);
 	make_user("subscriber", &other);
-	make_scheme(&foreman, subs, 4,
-	            "\"chit_value\":4000000,\"auction_method\":\"sealed\",\"max_discount_bps\":4000",
-	            scheme);
+	make_scheme(
+	        &foreman, subs, 4,
+	        "\"chit_value\":4000000,\"auction_method\":\"sealed\",\"max_discount_bps\":4000",
+	        scheme);
 	create_and_open(&foreman, scheme, 1, auction);
 	ck_assert_int_eq(bid(&subs[0], auction, 2, RS(12000), &r), 201);
 	e2e_resp_free(&r);
@@ -343,8 +346,9 @@ START_TEST(test_sealed_tie_lot_verified_from_minutes)
 	e2e_resp_free(&r);
 	/* close with a place and those present */
 	snprintf(path, sizeof path, "/api/v1/auctions/%s/close", auction);
-	snprintf(msg, sizeof msg, "{\"place\":\"Branch office, Thrissur\",\"present\":[\"%s\",\"%s\"]}",
-	         subs[0].id, subs[2].id);
+	snprintf(msg, sizeof msg,
+	         "{\"place\":\"Branch office, Thrissur\",\"present\":[\"%s\",\"%s\"]}", subs[0].id,
+	         subs[2].id);
 	ck_assert_msg(req("POST", path, foreman.token, NULL, msg, &r) == 200, "%s", r.body);
 	ck_assert_str_eq(jstr(r.json, "decided_by"), "lot");
 	ck_assert_int_eq(jint(r.json, "discount"), RS(12000));
