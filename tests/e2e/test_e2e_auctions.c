@@ -124,9 +124,8 @@ static void make_scheme(const user *foreman, const user *subs, int n, const char
 	char body[1024], path[160];
 	e2e_resp r;
 
-	snprintf(body, sizeof body,
-	         "{\"name\":\"E2E chit\",\"member_count\":%d,\"start_date\":\"2026-04-10\",%s}", n,
-	         params);
+	snprintf(body, sizeof body, "{\"name\":\"E2E chit\",\"member_count\":%d,%s%s}", n,
+	         strstr(params, "start_date") ? "" : "\"start_date\":\"2026-04-10\",", params);
 	ck_assert_msg(req("POST", "/api/v1/schemes", foreman->token, NULL, body, &r) == 201, "%s",
 	              r.body);
 	snprintf(scheme, 40, "%s", jstr(r.json, "id"));
@@ -497,6 +496,20 @@ END_TEST
 
 /* ---- KSFE profile: prompt payers share ---- */
 
+static void pay(const user *who, const char *scheme, int ticket, long long amount)
+{
+	char body[256], hdr[128];
+	e2e_resp r;
+
+	snprintf(body, sizeof body,
+	         "{\"scheme_id\":\"%s\",\"ticket_no\":%d,\"amount\":%lld,\"method\":\"cash\"}",
+	         scheme, ticket, amount);
+	snprintf(hdr, sizeof hdr, "Idempotency-Key: ksfe-%s-%d\r\n", scheme, ticket);
+	ck_assert_msg(req("POST", "/api/v1/payments", who->token, hdr, body, &r) == 201, "%s",
+	              r.body);
+	e2e_resp_free(&r);
+}
+
 START_TEST(test_ksfe_prompt_payers_over_http)
 {
 	user foreman, subs[4];
@@ -506,22 +519,31 @@ START_TEST(test_ksfe_prompt_payers_over_http)
 	make_user("foreman", &foreman);
 	for (int i = 0; i < 4; i++)
 		make_user("subscriber", &subs[i]);
+	/* installment 1 fell due on 2026-03-10; the servers' clock starts on 2026-04-01 */
 	make_scheme(&foreman, subs, 5,
 	            "\"chit_value\":5000000,\"rules_profile\":\"in-kerala-ksfe\","
-	            "\"max_discount_bps\":4000",
+	            "\"max_discount_bps\":4000,\"start_date\":\"2026-03-10\"",
 	            scheme);
 	snprintf(path, sizeof path, "/api/v1/schemes/%s", scheme);
 	ck_assert_int_eq(req("GET", path, foreman.token, NULL, NULL, &r), 200);
 	ck_assert_str_eq(jstr(r.json, "dividend_policy"), "prompt_payers");
 	e2e_resp_free(&r);
+	/* tickets 1, 2, 3 pay installment 1 (10,000); 4 and 5 are overdue */
+	for (int t = 1; t <= 3; t++)
+		pay(&foreman, scheme, t, RS(10000));
 	create_and_open(&foreman, scheme, 1, auction);
+	bid(&subs[2], auction, 4, RS(15000), &r);
+	assert_problem(&r, 422, "ticket-in-default");
+	e2e_resp_free(&r);
 	ck_assert_int_eq(bid(&subs[1], auction, 3, RS(15000), &r), 201);
 	e2e_resp_free(&r);
 	close_draw(&foreman, auction, &r);
-	/* nobody is overdue on the first draw: all 5 share (15,000 - 2,500) / 5 = 2,500 */
-	ck_assert_int_eq(jint(r.json, "dividend_shares"), 5);
-	ck_assert_int_eq(jint(r.json, "dividend_per_ticket"), RS(2500));
-	ck_assert_int_eq(jint(r.json, "net_subscription"), RS(7500));
+	/* (15,000 - 2,500) shared by the 3 prompt payers: 4,166.66 each, 0.02 carried */
+	ck_assert_int_eq(jint(r.json, "winner_ticket_no"), 3);
+	ck_assert_int_eq(jint(r.json, "dividend_shares"), 3);
+	ck_assert_int_eq(jint(r.json, "dividend_per_ticket"), 416666);
+	ck_assert_int_eq(jint(r.json, "remainder_carried"), 2);
+	ck_assert_int_eq(jint(r.json, "net_subscription"), RS(10000) - 416666);
 	e2e_resp_free(&r);
 }
 END_TEST
