@@ -325,3 +325,16 @@ int cf_h_auctions_minutes(cf_http_req *r)
 	free(out);
 	return rc;
 }
+
+int cf_h_auctions_live(cf_http_req *r)
+{
+	cf_error err = CF_ERROR_INIT;
+	const char *id = NULL;
+	static const char *const h[] = {"Upgrade", "websocket", NULL};
+
+	/* a WebSocket upgrade of this path never gets here: server/live.c answers it */
+	if (cf_http_param_uuid(r, 0, &id, &err) < 0)
+		return cf_http_fail(r, &err);
+	return cf_http_send_problem(r, 426, "upgrade-required",
+	                            "this endpoint is a WebSocket: send an Upgrade request", h);
+}

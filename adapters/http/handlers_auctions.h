@@ -18,6 +18,8 @@ int cf_h_auctions_open(cf_http_req *r);
 int cf_h_auctions_bid(cf_http_req *r);
 int cf_h_auctions_close(cf_http_req *r);
 int cf_h_auctions_minutes(cf_http_req *r);
+/** GET /auctions/{id}/live without a WebSocket upgrade: 426 upgrade-required. */
+int cf_h_auctions_live(cf_http_req *r);
 
 /** The auction object of api.md for a view (bids only when v->staff). NULL on OOM. */
 cJSON *cf_json_auction(const cf_auction_view *v);

@@ -88,6 +88,7 @@ static const cf_http_route routes[] = {
         {"POST", "/api/v1/auctions/{id}/bids", cf_h_auctions_bid, ADMIN | FOREMAN | SUBSCRIBER},
         {"POST", "/api/v1/auctions/{id}/close", cf_h_auctions_close, ADMIN | FOREMAN},
         {"GET", "/api/v1/auctions/{id}/minutes", cf_h_auctions_minutes, ANY},
+        {"GET", "/api/v1/auctions/{id}/live", cf_h_auctions_live, ANY},
 };
 
 const cf_http_route *cf_http_routes(size_t *n)

@@ -485,6 +485,15 @@ START_TEST(test_ws_refusals)
 	ck_assert_int_ne(cf_ws_client_connect(&c, srv.port, path, NULL, 5000, &status, NULL),
 	                 CF_OK);
 	ck_assert_int_eq(status, 401);
+	/* a plain GET (no upgrade) gets 426 */
+	{
+		e2e_resp r;
+
+		snprintf(path, sizeof path, "/api/v1/auctions/%s/live", auction);
+		ck_assert_int_eq(req_port(srv.port, "GET", path, g_foreman.token, NULL, &r), 426);
+		ck_assert_ptr_nonnull(strstr(r.body, "upgrade-required"));
+		e2e_resp_free(&r);
+	}
 	make_user("subscriber", &stranger);
 	snprintf(path, sizeof path, "/api/v1/auctions/%s/live?access_token=%s", auction,
 	         stranger.token);
