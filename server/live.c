@@ -70,7 +70,7 @@ static int env_ll(const char *name, long long def, long long min, long long max,
 int cf_server_live_config(cf_app_config *cfg, cf_error *err)
 {
 	long long s;
-	int rc = env_ll("CHITFUND_ANTI_SNIPING_S", CF_ANTI_SNIPING_DEFAULT_S, 1, 3600, &s, err);
+	int rc = env_ll("CHITFUND_ANTI_SNIPING_S", CF_ANTI_SNIPING_DEFAULT_S, 0, 3600, &s, err);
 
 	if (rc == CF_OK)
 		cfg->anti_sniping_s = s;

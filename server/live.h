@@ -4,7 +4,7 @@
  * (GET /api/v1/auctions/{id}/live) fanned out through PostgreSQL
  * LISTEN/NOTIFY, so a watcher on one server sees bids placed through any.
  *
- * Environment: CHITFUND_ANTI_SNIPING_S (default 60, 1..3600),
+ * Environment: CHITFUND_ANTI_SNIPING_S (default 60, 0..3600; 0: 60),
  * CHITFUND_TICK_MS (ticker period, default 1000, 0 disables the ticker),
  * CHITFUND_WS_SENDERS (hub sender threads, default 4).
  */
