@@ -16,6 +16,7 @@
 #include "chitfund/domain/ucfsin.h"
 
 #include "chitfund/app.h"
+#include "chitfund/auctions.h"
 #include "chitfund/audit.h"
 #include "chitfund/auth.h"
 #include "chitfund/errors.h"
