@@ -12,6 +12,7 @@
 #include "chitfund/domain/ledger.h"
 #include "chitfund/domain/lot.h"
 #include "chitfund/domain/settlement.h"
+#include "dues_internal.h"
 #include "internal.h"
 
 #define AR(uc)        (&(uc)->app->p.auctions)
@@ -1322,6 +1323,10 @@ static int do_close(cf_uc *uc, void *vctx)
 	}
 	/* 6. the result, the minutes, the auction */
 	if ((rc = AR(uc)->result_insert(AR(uc)->self, uc->tx, r)) < 0)
+		goto out;
+	/* the money side (issue 5): the prize for payout, advances, the installment this draw
+	 * fixes and its demand, completion -- in this same transaction */
+	if ((rc = cf__dues_on_draw_settled(uc, &s, r, credits, ncredits)) < 0)
 		goto out;
 	if (c->req != NULL && c->req->present != NULL) {
 		present =
