@@ -656,6 +656,80 @@ START_TEST(test_sealed_tie_decided_by_verifiable_lot)
 }
 END_TEST
 
+START_TEST(test_ceiling_tie_in_open_auction_and_lot_method)
+{
+	scheme_opts o = default_opts();
+	cf_auction_result r;
+	char id[CF_ID_SIZE];
+
+	o.foreman_first = false;
+	make_scheme(o);
+	/* open auction: ceiling 25,000; two tickets join the ceiling, a third joins too;
+	 * the same ticket joining twice is bid-not-higher */
+	create_auction(1, id);
+	open_auction(id);
+	bid_ok(id, 2, RS(20000));
+	bid_ok(id, 3, RS(25000));
+	bid_ok(id, 4, RS(25000));
+	expect_refusal(holder(4), id, 4, RS(25000), CF_ERULE, "bid-not-higher");
+	expect_refusal(holder(5), id, 5, RS(24900), CF_ERULE, "bid-not-higher");
+	bid_ok(id, 5, RS(25000));
+	close_ok(id, &r);
+	ck_assert_int_eq(r.s.decided_by, CF_DECIDED_BY_LOT);
+	ck_assert_str_eq(r.lot_candidates, "3,4,5");
+	ck_assert_int_eq(r.s.discount.minor, RS(25000));
+	{
+		int32_t c[3] = {3, 4, 5};
+
+		ck_assert_int_eq(cf_lot_recheck(r.lot_commitment, r.lot_seed, r.auction_id, c, 3,
+		                                (size_t)r.lot_index, r.s.winner_ticket_no,
+		                                cf_test_sha256),
+		                 CF_OK);
+	}
+}
+END_TEST
+
+START_TEST(test_lot_method_takes_no_bids)
+{
+	scheme_opts o = default_opts();
+	cf_auction_result r;
+	char id[CF_ID_SIZE];
+
+	o.foreman_first = false;
+	o.method = CF_METHOD_LOT;
+	o.n = 4;
+	o.value = RS(40000);
+	make_scheme(o);
+	create_auction(1, id);
+	open_auction(id);
+	expect_refusal(holder(2), id, 2, RS(5000), CF_ECONFLICT, "auction-not-open");
+	close_ok(id, &r);
+	ck_assert_int_eq(r.s.decided_by, CF_DECIDED_BY_LOT);
+	ck_assert_str_eq(r.lot_candidates, "1,2,3,4");
+	ck_assert_int_eq(r.s.discount.minor, r.s.commission.minor); /* lot_discount = C */
+}
+END_TEST
+
+START_TEST(test_fixed_order_rosca)
+{
+	scheme_opts o = default_opts();
+	cf_auction_result r;
+
+	o.foreman_first = false;
+	o.method = CF_METHOD_FIXED_ORDER;
+	o.profile = CF_PROFILE_ROSCA_GENERIC;
+	o.n = 4;
+	o.value = RS(40000);
+	make_scheme(o);
+	run_draw(1, NULL, NULL, 0, &r);
+	ck_assert_int_eq(r.s.decided_by, CF_DECIDED_BY_FIXED_ORDER);
+	ck_assert_int_eq(r.s.winner_ticket_no, 1);
+	ck_assert(!r.has_lot);
+	run_draw(2, NULL, NULL, 0, &r);
+	ck_assert_int_eq(r.s.winner_ticket_no, 2);
+}
+END_TEST
+
 START_TEST(test_no_bids_lot_among_eligible)
 {
 	scheme_opts o = default_opts();
@@ -997,6 +1071,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_last_draw_dividend_to_advance);
 	tcase_add_test(tc, test_sealed_tie_decided_by_verifiable_lot);
 	tcase_add_test(tc, test_no_bids_lot_among_eligible);
+	tcase_add_test(tc, test_ceiling_tie_in_open_auction_and_lot_method);
+	tcase_add_test(tc, test_lot_method_takes_no_bids);
+	tcase_add_test(tc, test_fixed_order_rosca);
 	tcase_add_test(tc, test_foreman_first_takes_no_bids);
 	tcase_add_test(tc, test_ksfe_prompt_payers);
 	tcase_add_test(tc, test_anti_sniping_and_ticker);
