@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void cf_http_field_errors_add(cf_http_field_errors *errs, const char *field, const char *fmt, ...)
@@ -26,26 +27,300 @@ void cf_http_field_errors_add(cf_http_field_errors *errs, const char *field, con
 	va_end(ap);
 }
 
-/* Reject duplicate member names in every object of the tree. */
-static int check_duplicates(const cJSON *node, const char **dup, int depth)
-{
-	const cJSON *a, *b;
+/* Number-token classes, kept in the high bits of a parsed number node's
+ * `type` (cJSON masks types with 0xFF, so its own code ignores them). */
+#define JNUM_SCANNED (1 << 12) /* classified from the body text */
+#define JNUM_INT     (1 << 13) /* integral, |v| <= 2^53-1, valuedouble exact */
+#define JNUM_BIG     (1 << 14) /* integral but |v| > 2^53-1 */
 
-	if (depth > 64)
-		return -1;
-	if (cJSON_IsObject(node)) {
-		for (a = node->child; a; a = a->next)
-			for (b = a->next; b; b = b->next)
-				if (a->string && b->string && strcmp(a->string, b->string) == 0) {
-					*dup = a->string;
-					return -1;
-				}
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Characters that can start a number-like token outside strings ('e' and
+ * 'E' cannot: they also spell true and false). */
+static bool starts_number(char c)
+{
+	return is_digit(c) || c == '-' || c == '+' || c == '.';
+}
+
+/* Characters cJSON's number parser consumes (its token boundary). */
+static bool is_number_char(char c)
+{
+	return is_digit(c) || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+}
+
+/* True when s[0..n) is exactly one RFC 8259 number:
+ * -? (0 | [1-9][0-9]*) (\.[0-9]+)? ([eE][+-]?[0-9]+)? */
+static bool number_grammar_ok(const char *s, size_t n)
+{
+	size_t p = 0;
+
+	if (p < n && s[p] == '-')
+		p++;
+	if (p < n && s[p] == '0') {
+		p++;
+	} else if (p < n && s[p] >= '1' && s[p] <= '9') {
+		while (p < n && is_digit(s[p]))
+			p++;
+	} else {
+		return false;
 	}
-	if (cJSON_IsObject(node) || cJSON_IsArray(node))
-		for (a = node->child; a; a = a->next)
-			if (check_duplicates(a, dup, depth + 1) < 0)
-				return -1;
+	if (p < n && s[p] == '.') {
+		p++;
+		if (!(p < n && is_digit(s[p])))
+			return false;
+		while (p < n && is_digit(s[p]))
+			p++;
+	}
+	if (p < n && (s[p] == 'e' || s[p] == 'E')) {
+		p++;
+		if (p < n && (s[p] == '+' || s[p] == '-'))
+			p++;
+		if (!(p < n && is_digit(s[p])))
+			return false;
+		while (p < n && is_digit(s[p]))
+			p++;
+	}
+	return p == n;
+}
+
+/*
+ * Classify a grammatical number token exactly, from its decimal text (no
+ * floating point): JNUM_INT with *val when its value is an integer within
+ * +-(2^53-1) (so 100, 1e2, 100.0 and 1000e-1 are all 100), JNUM_BIG when
+ * it is an integer beyond that, 0 when it has a non-zero fractional part.
+ */
+static int number_class(const char *s, size_t n, int64_t *val)
+{
+	size_t p = 0, ia, ib, fa = 0, fb = 0, total;
+	long exp10 = 0, point, first = -1, last = -1;
+	bool neg = false;
+	int64_t v = 0;
+
+	if (s[p] == '-') {
+		neg = true;
+		p++;
+	}
+	ia = p;
+	while (p < n && is_digit(s[p]))
+		p++;
+	ib = p;
+	if (p < n && s[p] == '.') {
+		fa = ++p;
+		while (p < n && is_digit(s[p]))
+			p++;
+		fb = p;
+	}
+	if (p < n) { /* exponent, saturated far beyond any body's digit count */
+		bool eneg = false;
+		p++;
+		if (s[p] == '+' || s[p] == '-')
+			eneg = s[p++] == '-';
+		for (; p < n; p++)
+			if (exp10 < 1000000)
+				exp10 = exp10 * 10 + (s[p] - '0');
+		if (eneg)
+			exp10 = -exp10;
+	}
+	/* the digits as one sequence d[0..total), the point after `point` of them */
+	total = (ib - ia) + (fb - fa);
+	point = (long)(ib - ia) + exp10;
+#define DIGIT(k) ((size_t)(k) < ib - ia ? s[ia + (size_t)(k)] : s[fa + (size_t)(k) - (ib - ia)])
+	for (size_t k = 0; k < total; k++)
+		if (DIGIT(k) != '0') {
+			if (first < 0)
+				first = (long)k;
+			last = (long)k;
+		}
+	if (first < 0) { /* 0, -0, 0.000, 0e5 */
+		*val = 0;
+		return JNUM_INT;
+	}
+	if (last >= point)
+		return 0; /* a non-zero digit after the point */
+	if (point - first > 16)
+		return JNUM_BIG;
+	for (long k = first; k < point; k++) {
+		v = v * 10 + ((size_t)k < total ? DIGIT(k) - '0' : 0);
+	}
+#undef DIGIT
+	if (v > CF_JSON_MAX_SAFE_INT)
+		return JNUM_BIG;
+	*val = neg ? -v : v;
+	return JNUM_INT;
+}
+
+/*
+ * One pass over the raw body before cJSON sees it: no raw control bytes
+ * (cJSON skips them as whitespace and keeps them in strings), no \u0000
+ * escape (cJSON cuts the string there), every number token outside strings
+ * in RFC 8259 grammar (cJSON takes 01, 1., .5, +1 ...), and at most
+ * CF_JSON_MAX_DEPTH nested objects/arrays.
+ */
+static int prescan(const char *buf, size_t len, cf_error *err)
+{
+	bool in_str = false;
+	int depth = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = buf[i];
+		if ((unsigned char)c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+			return cf_error_set(err, CF_EINVALID, "malformed-json", "",
+			                    "the request body has a raw control character");
+		if (c == '\\') {
+			if (i + 1 < len && buf[i + 1] == 'u' && len - i >= 6 &&
+			    memcmp(buf + i + 2, "0000", 4) == 0)
+				return cf_error_set(err, CF_EINVALID, "malformed-json", "",
+				                    "the request body has a \\u0000 escape");
+			/* skip the escaped character ("\\\\u0000" is not an escape);
+			 * a control byte there is still refused */
+			if (i + 1 < len && (unsigned char)buf[i + 1] < 0x20)
+				return cf_error_set(err, CF_EINVALID, "malformed-json", "",
+				                    "the request body has a raw control character");
+			i++;
+			continue;
+		}
+		if (in_str) {
+			if (c == '"')
+				in_str = false;
+		} else if (c == '"') {
+			in_str = true;
+		} else if (c == '{' || c == '[') {
+			if (++depth > CF_JSON_MAX_DEPTH)
+				return cf_error_set(err, CF_EINVALID, "malformed-json", "",
+				                    "the request body is nested too deeply (more "
+				                    "than %d levels)",
+				                    CF_JSON_MAX_DEPTH);
+		} else if (c == '}' || c == ']') {
+			depth--;
+		} else if (starts_number(c)) {
+			size_t j = i;
+			while (j < len && is_number_char(buf[j]))
+				j++;
+			if (!number_grammar_ok(buf + i, j - i))
+				return cf_error_set(
+				        err, CF_EINVALID, "malformed-json", "",
+				        "the request body has a number that is not valid "
+				        "JSON: %.*s",
+				        (int)(j - i > 32 ? 32 : j - i), buf + i);
+			i = j - 1;
+		}
+	}
+	return CF_OK;
+}
+
+/* The next number token outside strings at or after *pos (prescan passed). */
+static bool next_number(const char *buf, size_t len, size_t *pos, const char **tok, size_t *n)
+{
+	bool in_str = false;
+
+	for (size_t i = *pos; i < len; i++) {
+		char c = buf[i];
+		if (c == '\\') {
+			i++;
+		} else if (in_str) {
+			in_str = c != '"';
+		} else if (c == '"') {
+			in_str = true;
+		} else if (starts_number(c)) {
+			size_t j = i;
+			while (j < len && is_number_char(buf[j]))
+				j++;
+			*tok = buf + i;
+			*n = j - i;
+			*pos = j;
+			return true;
+		}
+	}
+	return false;
+}
+
+static int cmp_keys(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Duplicate member names in one object: sort the names, compare neighbours. */
+static int object_dup(const cJSON *obj, const char ***scratch, size_t *cap, const char **dup)
+{
+	size_t n = 0;
+
+	for (const cJSON *m = obj->child; m; m = m->next)
+		n++;
+	if (n < 2)
+		return 0;
+	if (n > *cap) {
+		const char **p = realloc(*scratch, n * sizeof *p);
+		if (!p)
+			return CF_ENOMEM;
+		*scratch = p;
+		*cap = n;
+	}
+	n = 0;
+	for (const cJSON *m = obj->child; m; m = m->next)
+		(*scratch)[n++] = m->string ? m->string : "";
+	qsort(*scratch, n, sizeof **scratch, cmp_keys);
+	for (size_t i = 1; i < n; i++)
+		if (strcmp((*scratch)[i - 1], (*scratch)[i]) == 0) {
+			*dup = (*scratch)[i];
+			return -1;
+		}
 	return 0;
+}
+
+/*
+ * Walk the tree in document order without recursion: find duplicate keys
+ * (O(n log n) per object) and tag each number node with the class of its
+ * token (the k-th number node is the k-th number token of the body).
+ * Returns 0, -1 with *dup set, CF_ENOMEM, or CF_ERROR when tree and text
+ * disagree (cannot happen after a successful parse; refused defensively).
+ */
+static int walk(cJSON *root, const char *buf, size_t len, const char **dup)
+{
+	cJSON *stack[CF_JSON_MAX_DEPTH + 1];
+	const char **scratch = NULL;
+	size_t cap = 0, pos = 0;
+	int sp = 0, rc = 0;
+	cJSON *n = root;
+
+	for (;;) {
+		if (cJSON_IsObject(n)) {
+			rc = object_dup(n, &scratch, &cap, dup);
+			if (rc)
+				break;
+		} else if (cJSON_IsNumber(n)) {
+			const char *tok;
+			size_t tlen;
+			int64_t v = 0;
+			int cls;
+			if (!next_number(buf, len, &pos, &tok, &tlen)) {
+				rc = CF_ERROR;
+				break;
+			}
+			cls = number_class(tok, tlen, &v);
+			n->type |= JNUM_SCANNED | cls;
+			if (cls == JNUM_INT)
+				n->valuedouble = (double)v;
+		}
+		if (n->child) {
+			if (sp >= CF_JSON_MAX_DEPTH + 1) {
+				rc = CF_ERROR;
+				break;
+			}
+			stack[sp++] = n;
+			n = n->child;
+			continue;
+		}
+		while (!n->next && sp > 0)
+			n = stack[--sp];
+		if (sp == 0 && !n->next)
+			break;
+		n = n->next;
+	}
+	free(scratch);
+	return rc;
 }
 
 int cf_http_json_parse(const char *buf, size_t len, cJSON **out, cf_http_field_errors *errs,
@@ -53,27 +328,15 @@ int cf_http_json_parse(const char *buf, size_t len, cJSON **out, cf_http_field_e
 {
 	const char *end = NULL, *dup = NULL;
 	cJSON *root;
+	int rc;
 
 	*out = NULL;
 	if (len == 0)
 		return cf_error_set(err, CF_EINVALID, "malformed-json", "",
 		                    "the request body is empty; a JSON object is required");
-	/* cJSON skips every byte <= 0x20 as whitespace (NUL and controls too) and
-	 * keeps raw controls inside strings; JSON allows neither */
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)buf[i] < 0x20 && buf[i] != '\t' && buf[i] != '\n' &&
-		    buf[i] != '\r')
-			return cf_error_set(err, CF_EINVALID, "malformed-json", "",
-			                    "the request body has a raw control character");
-	/* cJSON turns "\u0000" into a NUL that silently cuts a string or key short */
-	for (size_t i = 0; i + 1 < len; i++)
-		if (buf[i] == '\\') {
-			if (buf[i + 1] == 'u' && len - i >= 6 &&
-			    memcmp(buf + i + 2, "0000", 4) == 0)
-				return cf_error_set(err, CF_EINVALID, "malformed-json", "",
-				                    "the request body has a \\u0000 escape");
-			i++; /* skip the escaped character ("\\\\u0000" is not an escape) */
-		}
+	rc = prescan(buf, len, err);
+	if (rc != CF_OK)
+		return rc;
 	root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
 	if (!root)
 		return cf_error_set(err, CF_EINVALID, "malformed-json", "",
@@ -92,13 +355,21 @@ int cf_http_json_parse(const char *buf, size_t len, cJSON **out, cf_http_field_e
 		return cf_error_set(err, CF_EINVALID, "validation-error", "",
 		                    "the request body must be a JSON object");
 	}
-	if (check_duplicates(root, &dup, 0) < 0) {
+	rc = walk(root, buf, len, &dup);
+	if (rc == -1) {
 		char field[64];
 		snprintf(field, sizeof field, "%s", dup ? dup : "");
 		cJSON_Delete(root);
-		cf_http_field_errors_add(errs, field, dup ? "duplicate key" : "nested too deeply");
+		cf_http_field_errors_add(errs, field, "duplicate key");
 		return cf_error_set(err, CF_EINVALID, "validation-error", field,
 		                    "the request body has a duplicate key");
+	}
+	if (rc != 0) {
+		cJSON_Delete(root);
+		if (rc == CF_ENOMEM)
+			return cf_error_set(err, CF_ENOMEM, "", "", "out of memory");
+		return cf_error_set(err, CF_EINVALID, "malformed-json", "",
+		                    "the request body is not valid JSON");
 	}
 	*out = root;
 	return CF_OK;
@@ -232,7 +503,19 @@ int cf_jdec_int64(cf_jdec *d, const char *name, int64_t min, int64_t max, unsign
 		return CF_J_BAD;
 	}
 	x = v->valuedouble;
-	if (!isfinite(x) || x != floor(x)) {
+	if (v->type & JNUM_SCANNED) {
+		/* decided on the token text: 4503599627370496.5 is not an integer
+		 * even though its double is; 1e2 is 100 */
+		if (v->type & JNUM_BIG) {
+			cf_http_field_errors_add(d->errs, name,
+			                         "must be an integer between -(2^53-1) and 2^53-1");
+			return CF_J_BAD;
+		}
+		if (!(v->type & JNUM_INT)) {
+			cf_http_field_errors_add(d->errs, name, "must be an integer");
+			return CF_J_BAD;
+		}
+	} else if (!isfinite(x) || x != floor(x)) { /* a tree not from cf_http_json_parse */
 		cf_http_field_errors_add(d->errs, name, "must be an integer");
 		return CF_J_BAD;
 	}

@@ -5,9 +5,24 @@
  * API does: bytes after the value make it malformed (400 malformed-json);
  * the root must be an object; duplicate keys, unknown fields, wrong types
  * and out-of-range integers are validation errors (422), each naming its
- * field. cJSON numbers are doubles, so integers are read from valuedouble
- * and accepted only when integral and within +-(2^53-1) and the caller's
- * range; valueint (which stops at 2^31-1) is never used.
+ * field.
+ *
+ * cJSON is lax, so the raw body is scanned first (outside strings, honouring
+ * escapes) and refused as 400 malformed-json for: raw control bytes, a
+ * \u0000 escape, any number token outside RFC 8259's grammar
+ * (-? (0 | [1-9][0-9]*) (\.[0-9]+)? ([eE][+-]?[0-9]+)? : so 01, -01.5, 1.,
+ * .5, +1, 1e are malformed), and nesting deeper than CF_JSON_MAX_DEPTH
+ * objects/arrays (detail "nested too deeply"; 400 because it is a limit on
+ * the document's shape, not on a field).
+ *
+ * Integers are decided on the token text, never on the double cJSON makes:
+ * a number is an integer when its exact decimal value is (policy: 1e2,
+ * 100.0 and 1000e-1 are all accepted as 100, like JSON Schema's "integer";
+ * 4503599627370496.5 is not an integer although its double is), and it is
+ * refused when its magnitude exceeds 2^53-1, compared digit by digit.
+ * valueint (which stops at 2^31-1) is never used. Number nodes of a parsed
+ * tree carry that verdict in high bits of cJSON's `type` (cJSON masks
+ * types with 0xFF); a tree built another way falls back to the double.
  *
  * A cf_jdec collects every field error of one object so the client gets
  * them all in one response; cf_jdec_finish turns them into a cf_error.
@@ -30,6 +45,8 @@ extern "C" {
 
 /** Largest integer a JSON number may carry exactly: 2^53 - 1. */
 #define CF_JSON_MAX_SAFE_INT INT64_C(9007199254740991)
+/** Deepest nesting of objects/arrays a request body may have. */
+#define CF_JSON_MAX_DEPTH 64
 /** Most field errors reported in one response. */
 #define CF_HTTP_MAX_FIELD_ERRORS 16
 /** Most distinct fields one decoder can know. */
@@ -55,9 +72,11 @@ void cf_http_field_errors_add(cf_http_field_errors *errs, const char *field, con
 /**
  * Parse `len` bytes of `buf` as one JSON object. Returns CF_OK and sets
  * *out (caller frees with cJSON_Delete), or fills err: slug malformed-json
- * (code CF_EINVALID) for bad syntax, an empty body or trailing bytes;
+ * (code CF_EINVALID) for bad syntax (number grammar included), an empty
+ * body, trailing bytes or nesting deeper than CF_JSON_MAX_DEPTH;
  * validation-error (CF_EINVALID, with errs filled) for a non-object root
- * or duplicate keys at any depth.
+ * or duplicate keys at any depth (found in O(n log n) per object);
+ * CF_ENOMEM when scratch memory runs out. Linear in len otherwise.
  */
 int cf_http_json_parse(const char *buf, size_t len, cJSON **out, cf_http_field_errors *errs,
                        cf_error *err);
@@ -94,7 +113,11 @@ void cf_jdec_init(cf_jdec *d, const cJSON *obj, cf_http_field_errors *errs);
  */
 int cf_jdec_string(cf_jdec *d, const char *name, size_t min, size_t max, unsigned flags,
                    const char **out);
-/** An integer within [min, max] (both inside +-(2^53-1)). */
+/**
+ * An integer within [min, max] (both inside +-(2^53-1)): its token's exact
+ * value must be integral (1e2 is 100; 1.5 and 4503599627370496.5 are "must
+ * be an integer") and within +-(2^53-1) ("must be an integer between ...").
+ */
 int cf_jdec_int64(cf_jdec *d, const char *name, int64_t min, int64_t max, unsigned flags,
                   int64_t *out);
 /** true or false. */

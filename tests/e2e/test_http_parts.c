@@ -6,6 +6,7 @@
  * scrubbing.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -214,6 +215,200 @@ START_TEST(test_json__duplicates_and_non_objects_are_422)
 }
 END_TEST
 
+/* fuzz_http_json: cJSON took number syntax JSON does not have */
+START_TEST(test_json__number_grammar_is_strict)
+{
+	static const char *const bad[] = {"01",  "-01.5", "1.",    ".5",    "+1",     "1e",  "-",
+	                                  "1e+", "1.e5",  "--1",   "1.5.2", "-.5",    "00",  "1E-",
+	                                  "0e",  "1ee2",  "1e2.5", "-01",   "[1,+2]", "[.5]"};
+	static const char *const good[] = {"0",       "-0",       "1.5", "1e2",          "1E+2",
+	                                   "-1.5e-3", "0.0",      "10",  "[1,2.5,-3e0]", "\"01\"",
+	                                   "-0.0e-0", "123456789"};
+	cf_http_field_errors errs;
+	cf_error err;
+	cJSON *j = NULL;
+	char body[64];
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(body, sizeof body, "{\"a\":%s}", bad[i]);
+		ck_assert_msg(parse(body, &errs, &err, &j) == CF_EINVALID, "accepted %s", body);
+		ck_assert_msg(strcmp(err.slug, "malformed-json") == 0, "%s -> %s", body, err.slug);
+		ck_assert_ptr_null(j);
+	}
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		snprintf(body, sizeof body, "{\"a\":%s}", good[i]);
+		ck_assert_msg(parse(body, &errs, &err, &j) == CF_OK, "refused %s: %s", body,
+		              err.message);
+		cJSON_Delete(j);
+		j = NULL;
+	}
+	/* number-looking text inside strings and keys (escaped quotes too) is text */
+	ck_assert_int_eq(parse("{\"01\":\"+1 .5 1.\",\"b\\\"01\":[\"\\\\\",-1]}", &errs, &err, &j),
+	                 CF_OK);
+	cJSON_Delete(j);
+}
+END_TEST
+
+/* the int getter's verdict for {"v":<text>} with range +-(2^53-1) */
+static int int_of(const char *text, int64_t *v, char *msg, size_t cap)
+{
+	cf_http_field_errors errs;
+	cf_error err;
+	cJSON *j = NULL;
+	cf_jdec d;
+	char body[128];
+	int rc;
+
+	snprintf(body, sizeof body, "{\"v\":%s}", text);
+	ck_assert_msg(parse(body, &errs, &err, &j) == CF_OK, "%s: %s", body, err.message);
+	cf_jdec_init(&d, j, &errs);
+	rc = cf_jdec_int64(&d, "v", -CF_JSON_MAX_SAFE_INT, CF_JSON_MAX_SAFE_INT, CF_J_REQUIRED, v);
+	snprintf(msg, cap, "%s", errs.n ? errs.e[0].message : "");
+	cJSON_Delete(j);
+	return rc;
+}
+
+START_TEST(test_json__integers_are_decided_on_their_text)
+{
+	static const struct {
+		const char *text;
+		int64_t want;
+	} ok[] = {
+	        {"9007199254740991", INT64_C(9007199254740991)},
+	        {"-9007199254740991", -INT64_C(9007199254740991)},
+	        {"9007199254740991.000", INT64_C(9007199254740991)},
+	        {"9.007199254740991e15", INT64_C(9007199254740991)},
+	        {"1e2", 100}, /* policy: an exponent that leaves an integer is fine */
+	        {"1E+2", 100},
+	        {"100.0", 100},
+	        {"1000e-1", 100},
+	        {"1.5e1", 15},
+	        {"0e999999999999", 0},
+	        {"-0", 0},
+	        {"0.000e-5", 0},
+	};
+	static const char *const fraction[] = {
+	        "4503599627370496.5",          /* its double is the integer 4503599627370496 */
+	        "9007199254740990.9999999999", /* its double is 9007199254740991 */
+	        "1.25e1",
+	        "1e-1",
+	        "1e-400",
+	        "0.5",
+	        "-1.000000000000000000001",
+	        "90071992547409905e-1"};
+	static const char *const big[] = {"9007199254740992",
+	                                  "-9007199254740992",
+	                                  "9007199254740993",
+	                                  "9.007199254740992e15",
+	                                  "90071992547409920e-1",
+	                                  "1e16",
+	                                  "1e400",
+	                                  "-1e999999999999999999999",
+	                                  "123456789012345678901234567890"};
+	int64_t v;
+	char msg[160];
+
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		v = -1;
+		ck_assert_msg(int_of(ok[i].text, &v, msg, sizeof msg) == CF_J_SET, "%s: %s",
+		              ok[i].text, msg);
+		ck_assert_msg(v == ok[i].want, "%s -> %lld", ok[i].text, (long long)v);
+	}
+	for (size_t i = 0; i < sizeof fraction / sizeof fraction[0]; i++) {
+		ck_assert_msg(int_of(fraction[i], &v, msg, sizeof msg) == CF_J_BAD, "%s accepted",
+		              fraction[i]);
+		ck_assert_str_eq(msg, "must be an integer");
+	}
+	for (size_t i = 0; i < sizeof big / sizeof big[0]; i++) {
+		ck_assert_msg(int_of(big[i], &v, msg, sizeof msg) == CF_J_BAD, "%s accepted",
+		              big[i]);
+		ck_assert_str_eq(msg, "must be an integer between -(2^53-1) and 2^53-1");
+	}
+}
+END_TEST
+
+START_TEST(test_json__large_unique_object_parses_and_late_duplicate_is_found)
+{
+	size_t cap = CF_HTTP_MAX_BODY, used = 0;
+	char *body = malloc(cap);
+	cf_http_field_errors errs;
+	cf_error err = CF_ERROR_INIT;
+	cJSON *j = NULL;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(body);
+	body[used++] = '{';
+	for (; used + 24 < cap; n++) /* "1234":0, */
+		used += (size_t)snprintf(body + used, cap - used, "%s\"%d\":%d", n ? "," : "", n,
+		                         n % 7);
+	body[used++] = '}';
+	ck_assert_int_ge(n, 7000);
+	memset(&errs, 0, sizeof errs);
+	ck_assert_int_eq(cf_http_json_parse(body, used, &j, &errs, &err), CF_OK);
+	ck_assert_int_eq(cJSON_GetArraySize(j), n);
+	cJSON_Delete(j);
+	j = NULL;
+	/* the same body with its last key renamed to an early one */
+	used--;
+	while (body[used] != ',')
+		used--;
+	used += (size_t)snprintf(body + used, cap - used, ",\"17\":1}");
+	memset(&errs, 0, sizeof errs);
+	ck_assert_int_eq(cf_http_json_parse(body, used, &j, &errs, &err), CF_EINVALID);
+	ck_assert_str_eq(err.slug, "validation-error");
+	ck_assert_str_eq(errs.e[0].field, "17");
+	ck_assert_str_eq(errs.e[0].message, "duplicate key");
+	ck_assert_ptr_null(j);
+	free(body);
+}
+END_TEST
+
+/* {"a":[[...[1]...]]} with `levels` nested objects/arrays in all */
+static void nested(char *body, size_t cap, int levels)
+{
+	size_t used = (size_t)snprintf(body, cap, "{\"a\":");
+
+	for (int i = 0; i < levels - 1; i++)
+		body[used++] = '[';
+	body[used++] = '1';
+	for (int i = 0; i < levels - 1; i++)
+		body[used++] = ']';
+	body[used++] = '}';
+	body[used] = '\0';
+	ck_assert_uint_lt(used, cap);
+}
+
+/* deeper than CF_JSON_MAX_DEPTH used to say "duplicate key" */
+START_TEST(test_json__too_deep_is_its_own_malformed_error)
+{
+	char body[512];
+	cf_http_field_errors errs;
+	cf_error err;
+	cJSON *j = NULL;
+
+	nested(body, sizeof body, CF_JSON_MAX_DEPTH);
+	ck_assert_int_eq(parse(body, &errs, &err, &j), CF_OK);
+	cJSON_Delete(j);
+	j = NULL;
+	nested(body, sizeof body, CF_JSON_MAX_DEPTH + 1);
+	ck_assert_int_eq(parse(body, &errs, &err, &j), CF_EINVALID);
+	ck_assert_str_eq(err.slug, "malformed-json");
+	ck_assert_ptr_nonnull(strstr(err.message, "nested too deeply"));
+	ck_assert_ptr_null(strstr(err.message, "duplicate"));
+	ck_assert_int_eq(errs.n, 0);
+	ck_assert_ptr_null(j);
+	nested(body, sizeof body, 200);
+	ck_assert_int_eq(parse(body, &errs, &err, &j), CF_EINVALID);
+	ck_assert_ptr_nonnull(strstr(err.message, "nested too deeply"));
+	/* brackets inside strings do not count */
+	ck_assert_int_eq(parse("{\"a\":\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+	                       "[[[[[[[[[[[[[[[[[[[[\"}",
+	                       &errs, &err, &j),
+	                 CF_OK);
+	cJSON_Delete(j);
+}
+END_TEST
+
 START_TEST(test_json__decoder_checks_types_ranges_and_unknown_fields)
 {
 	cf_http_field_errors errs;
@@ -343,6 +538,10 @@ static Suite *http_parts_suite(void)
 	tcase_add_test(tc, test_json__duplicates_and_non_objects_are_422);
 	tcase_add_test(tc, test_json__decoder_checks_types_ranges_and_unknown_fields);
 	tcase_add_test(tc, test_json__strings_count_characters_and_refuse_controls);
+	tcase_add_test(tc, test_json__number_grammar_is_strict);
+	tcase_add_test(tc, test_json__integers_are_decided_on_their_text);
+	tcase_add_test(tc, test_json__large_unique_object_parses_and_late_duplicate_is_found);
+	tcase_add_test(tc, test_json__too_deep_is_its_own_malformed_error);
 	tcase_add_test(tc, test_errors__status_table);
 	tcase_add_test(tc, test_request_id__validation_and_generation);
 	tcase_add_test(tc, test_log__scrubs_tokens_from_queries);

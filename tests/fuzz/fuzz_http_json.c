@@ -7,9 +7,12 @@
  * any body; a body is accepted only when it is one JSON object with no
  * duplicate keys at any depth, no raw control characters (RFC 8259
  * allows only tab, LF, CR and space outside strings and none inside) and
- * no \u0000 escape (cJSON would cut the string short);
+ * no \u0000 escape (cJSON would cut the string short), every number
+ * token in RFC 8259 grammar (checked here by an independent matcher) and
+ * at most CF_JSON_MAX_DEPTH nested containers;
  * a refusal is CF_EINVALID with slug malformed-json or validation-error;
- * getters only return values inside their limits; finish succeeds only
+ * getters only return values inside their limits (an integer read is the
+ * exact value of its number node); finish succeeds only
  * when every member was asked for.
  */
 #include <stdint.h>
@@ -46,6 +49,76 @@ static int has_dup(const cJSON *n)
 	return 0;
 }
 
+/* Container nesting of the tree (root object = 1). */
+static int depth_of(const cJSON *n)
+{
+	int deepest = 0;
+
+	if (!cJSON_IsObject(n) && !cJSON_IsArray(n))
+		return 0;
+	for (const cJSON *c = n->child; c; c = c->next) {
+		int d = depth_of(c);
+		if (d > deepest)
+			deepest = d;
+	}
+	return deepest + 1;
+}
+
+/* Independent RFC 8259 number check: int part, then optional frac, exp. */
+static int json_number_ok(const char *s, size_t n)
+{
+	size_t p = (n && s[0] == '-') ? 1 : 0, k;
+
+	k = strspn(s + p, "0123456789");
+	if (p + k > n || k == 0 || (k > 1 && s[p] == '0'))
+		return 0;
+	p += k;
+	if (p < n && s[p] == '.') {
+		k = strspn(s + p + 1, "0123456789");
+		if (k == 0)
+			return 0;
+		p += 1 + k;
+	}
+	if (p < n && (s[p] == 'e' || s[p] == 'E')) {
+		p++;
+		if (p < n && (s[p] == '+' || s[p] == '-'))
+			p++;
+		k = strspn(s + p, "0123456789");
+		if (k == 0)
+			return 0;
+		p += k;
+	}
+	return p == n;
+}
+
+/* Every maximal run of number characters outside strings is a number. */
+static int numbers_ok(const char *buf, size_t size)
+{
+	int in_str = 0;
+
+	for (size_t i = 0; i < size; i++) {
+		if (in_str) {
+			if (buf[i] == '\\')
+				i++;
+			else if (buf[i] == '"')
+				in_str = 0;
+		} else if (buf[i] == '"') {
+			in_str = 1;
+		} else if (strchr("-+.0123456789", buf[i]) && buf[i]) {
+			size_t j = i;
+			static char tok[CF_HTTP_MAX_BODY + 1];
+			while (j < size && buf[j] && strchr("-+.0123456789eE", buf[j]))
+				j++;
+			memcpy(tok, buf + i, j - i);
+			tok[j - i] = '\0';
+			if (!json_number_ok(tok, j - i))
+				return 0;
+			i = j - 1;
+		}
+	}
+	return 1;
+}
+
 static const char *const FREQS[] = {"monthly", "fortnightly", "weekly", "daily", NULL};
 static const char *const KNOWN[] = {"name",      "amount", "active", "start",
                                     "frequency", "id",     "extra"};
@@ -69,9 +142,13 @@ static void decode(const cJSON *root, const uint8_t *data, size_t size)
 			fail("string getter returned text outside its limits", data, size);
 	}
 	if (cf_jdec_int64(&d, "amount", 1, INT64_C(1000000000000), CF_J_OPTIONAL, &amount) ==
-	            CF_J_SET &&
-	    (amount < 1 || amount > INT64_C(1000000000000)))
-		fail("int getter returned a value outside its range", data, size);
+	    CF_J_SET) {
+		const cJSON *a = cJSON_GetObjectItemCaseSensitive(root, "amount");
+		if (amount < 1 || amount > INT64_C(1000000000000))
+			fail("int getter returned a value outside its range", data, size);
+		if (!a || a->valuedouble != (double)amount)
+			fail("int getter returned a value its number does not have", data, size);
+	}
 	cf_jdec_bool(&d, "active", CF_J_NULLABLE, &active);
 	if (cf_jdec_date(&d, "start", CF_J_OPTIONAL, &start) == CF_J_SET && !cf_date_valid(start))
 		fail("date getter returned an invalid date", data, size);
@@ -162,11 +239,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				i++;
 			}
 		}
+		if (!numbers_ok(buf, size))
+			fail("accepted a number outside RFC 8259 grammar", data, size);
+		if (depth_of(root) > CF_JSON_MAX_DEPTH)
+			fail("accepted nesting deeper than CF_JSON_MAX_DEPTH", data, size);
 		decode(root, data, size);
 		cJSON_Delete(root);
 	} else {
 		if (root)
 			fail("refused but *out set", data, size);
+		if (rc == CF_ENOMEM)
+			fail("out of memory on a 4 KiB body", data, size);
 		if (rc != CF_EINVALID || (strcmp(err.slug, "malformed-json") != 0 &&
 		                          strcmp(err.slug, "validation-error") != 0))
 			fail("refusal is not malformed-json/validation-error", data, size);
