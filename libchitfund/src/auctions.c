@@ -410,6 +410,14 @@ static int publish(cf_uc *uc, const char *key, const char *json)
 	return ev->publish(ev->self, uc->tx, key, json);
 }
 
+static int require_running(cf_uc *uc, const cf_scheme *s)
+{
+	if (s->status == CF_SCHEME_RUNNING)
+		return CF_OK;
+	return cf__fail(uc, CF_ECONFLICT, CF_SLUG_SCHEME_NOT_RUNNING, "",
+	                "draws are held only while the scheme is running");
+}
+
 /* ---- create ---- */
 
 typedef struct create_ctx {
@@ -534,6 +542,8 @@ static int do_open(cf_uc *uc, void *vctx)
 		return cf__fail(uc, CF_ECONFLICT, CF_SLUG_CONFLICT, "",
 		                "only a scheduled auction can be opened");
 	}
+	if ((rc = require_running(uc, &s)) < 0)
+		return rc;
 	if ((rc = uc->app->p.rng.fill(uc->app->p.rng.self, rnd, sizeof rnd)) < 0)
 		return rc;
 	cf_lot_seed_from_bytes(rnd, a.lot_seed);
@@ -647,7 +657,7 @@ static int do_bid(cf_uc *uc, void *vctx)
 	memset(out, 0, sizeof *out);
 	if ((rc = cf__require_auth(uc)) < 0)
 		return rc;
-	if ((rc = load_auction(uc, c->id, true, &a, &s)) < 0)
+	if ((rc = load_auction(uc, c->id, true, &a, &s)) < 0 || (rc = require_running(uc, &s)) < 0)
 		return rc;
 	if ((rc = ticket_states(uc, &s, business_date(uc->now_ms), &tickets, &states)) < 0)
 		return rc;
@@ -1160,6 +1170,8 @@ static int do_close(cf_uc *uc, void *vctx)
 		                a.status == CF_AUCTION_SETTLED ? "the auction is already settled"
 		                                               : "the auction is not open");
 	}
+	if ((rc = require_running(uc, &s)) < 0)
+		return rc;
 	if ((rc = ticket_states(uc, &s, business_date(uc->now_ms), &tickets, &states)) < 0)
 		return rc;
 	cap = tickets.count ? tickets.count : 1;

@@ -37,7 +37,10 @@ void cf_memory_auctions_free(cf_memory_auctions *m);
  */
 void cf_memory_auctions_ports(cf_memory_auctions *m, cf_ports *p);
 
-/** Called after commit for every event published in the transaction, in order. */
+/**
+ * Called after commit for every event published in the transaction, in order,
+ * while the store is still held: it must not call back into the app or the store.
+ */
 typedef void (*cf_memory_event_fn)(const char *key, const char *json, void *user);
 /** Set (or clear with NULL) the event listener. */
 void cf_memory_auctions_on_event(cf_memory_auctions *m, cf_memory_event_fn fn, void *user);
