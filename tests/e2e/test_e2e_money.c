@@ -391,13 +391,234 @@ START_TEST(test_money_over_http)
 }
 END_TEST
 
+/* ---- the whole life of domain.md's 20-draw scheme over HTTP ---- */
+
+static const long bids[20] = {0,     25000, 25000, 25000, 25000, 25000, 25000, 23000, 21000, 19000,
+                              17000, 15000, 13000, 11500, 10000, 8500,  7000,  6000,  5500,  5000};
+static const long installment[20] = {5000, 5000, 4000, 4000, 4000, 4000, 4000, 4000, 4100, 4200,
+                                     4300, 4400, 4500, 4600, 4675, 4750, 4825, 4900, 4950, 4975};
+
+/* What ticket t owes now (its statement: fixed balances less its advance). */
+static long owed(int t)
+{
+	char path[160];
+	e2e_resp r;
+	long v;
+
+	snprintf(path, sizeof path, "/api/v1/schemes/%s/members/%d/statement", scheme, t);
+	req("GET", path, agent_tok, NULL, NULL, &r);
+	expect(&r, 200);
+	v = (long)jnum(cJSON_GetObjectItemCaseSensitive(r.json, "totals"), "balance") -
+	    (long)jnum(r.json, "advance");
+	e2e_resp_free(&r);
+	return v;
+}
+
+static void pay_all(int k, int skip)
+{
+	for (int t = 1; t <= 20; t++) {
+		char key[64];
+		long o = owed(t);
+		e2e_resp r;
+
+		if (o <= 0 || t == skip)
+			continue;
+		snprintf(key, sizeof key, "life-%d-%d-%d", k, t, (int)getpid());
+		pay(agent_tok, key, t, o, "cash", NULL, &r);
+		expect(&r, 201);
+		e2e_resp_free(&r);
+	}
+}
+
+static void run_draw(int k, char id[37])
+{
+	char path[160], body[128];
+	e2e_resp r;
+
+	snprintf(path, sizeof path, "/api/v1/schemes/%s/auctions", scheme);
+	snprintf(body, sizeof body, "{\"installment_no\":%d}", k);
+	req("POST", path, foreman_tok, NULL, body, &r);
+	expect(&r, 201);
+	snprintf(id, 37, "%s", jstr(&r, "id"));
+	e2e_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/auctions/%.36s/open", id);
+	req("POST", path, foreman_tok, NULL, NULL, &r);
+	expect(&r, 200);
+	e2e_resp_free(&r);
+	if (k > 1 && k < 20) {
+		snprintf(path, sizeof path, "/api/v1/auctions/%.36s/bids", id);
+		snprintf(body, sizeof body, "{\"ticket_no\":%d,\"discount\":%ld}", k,
+		         bids[k - 1] * 100);
+		req("POST", path, foreman_tok, NULL, body, &r);
+		expect(&r, 201);
+		e2e_resp_free(&r);
+	}
+	snprintf(path, sizeof path, "/api/v1/auctions/%.36s/close", id);
+	req("POST", path, foreman_tok, NULL, NULL, &r);
+	expect(&r, 200);
+	ck_assert_int_eq((int)jnum(r.json, "winner_ticket_no"), k);
+	e2e_resp_free(&r);
+}
+
+static void payout(int k, const char *id, const char *checker_tok)
+{
+	char path[160], body[160], hdr[96], did[37];
+	e2e_resp r;
+	long liability;
+
+	if (k == 7) { /* the winner elects no security */
+		snprintf(path, sizeof path, "/api/v1/auctions/%.36s/no-security", id);
+		req("POST", path, sub_tok[k - 2], NULL, NULL, &r);
+		expect(&r, 200);
+		ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r.json, "no_security")));
+		e2e_resp_free(&r);
+	} else if ((liability = 500000L * (20 - k)) > 0) {
+		snprintf(path, sizeof path, "/api/v1/auctions/%.36s/disbursement", id);
+		snprintf(hdr, sizeof hdr, "Idempotency-Key: d0-%d-%d\r\n", k, (int)getpid());
+		req("POST", path, foreman_tok, hdr, "{\"method\":\"neft\",\"reference\":\"UTR\"}",
+		    &r);
+		expect_problem(&r, 409, "security-insufficient");
+		e2e_resp_free(&r);
+		snprintf(path, sizeof path, "/api/v1/auctions/%.36s/security", id);
+		snprintf(body, sizeof body,
+		         "{\"kind\":\"property\",\"description\":\"land\",\"value\":%ld}",
+		         liability * 3 / 2);
+		req("POST", path, foreman_tok, NULL, body, &r);
+		expect(&r, 201);
+		e2e_resp_free(&r);
+	}
+	snprintf(path, sizeof path, "/api/v1/auctions/%.36s/disbursement", id);
+	snprintf(hdr, sizeof hdr, "Idempotency-Key: d-%d-%d\r\n", k, (int)getpid());
+	req("POST", path, foreman_tok, hdr, "{\"method\":\"neft\",\"reference\":\"UTR\"}", &r);
+	expect(&r, 201);
+	snprintf(did, sizeof did, "%s", jstr(&r, "id"));
+	e2e_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/disbursements/%.36s/approve", did);
+	req("POST", path, foreman_tok, NULL, NULL, &r);
+	expect_problem(&r, 403, "maker-cannot-approve");
+	e2e_resp_free(&r);
+	req("POST", path, checker_tok, NULL, NULL, &r);
+	expect(&r, 200);
+	ck_assert_str_eq(jstr(&r, "status"), "paid");
+	e2e_resp_free(&r);
+	req("POST", path, checker_tok, NULL, NULL, &r);
+	expect_problem(&r, 409, "already-approved");
+	e2e_resp_free(&r);
+}
+
+START_TEST(test_whole_life_of_twenty_draws_over_http)
+{
+	char checker_id[37], checker_tok[1200], path[200], ids[20][37];
+	e2e_resp r;
+
+	make_scheme();
+	user("foreman", checker_id, checker_tok);
+	for (int k = 1; k <= 20; k++) {
+		/* every ticket pays what it owes; ticket 19 defaults on round 1 */
+		pay_all(k, k == 1 ? 19 : 0);
+		if (k == 3) { /* a cheque that bounces, then cash */
+			char cid[37];
+
+			pay(agent_tok, "life-chq", 4, 1000, "cheque", "CHQ 42", &r);
+			expect(&r, 201);
+			snprintf(cid, sizeof cid, "%s", jstr(&r, "id"));
+			e2e_resp_free(&r);
+			snprintf(path, sizeof path, "/api/v1/payments/%s/bounce", cid);
+			req("POST", path, agent_tok, NULL,
+			    "{\"bounced_on\":\"2026-04-01\",\"reason\":\"NSF\"}", &r);
+			expect(&r, 200);
+			e2e_resp_free(&r);
+		}
+		run_draw(k, ids[k - 1]);
+		payout(k, ids[k - 1], checker_tok);
+		if (k == 1) { /* ticket 19 is removed and substituted; the substitute pays */
+			char nid[37], ntok[1200], body[96], key[64];
+
+			snprintf(path, sizeof path, "/api/v1/schemes/%s/members/19/remove", scheme);
+			req("POST", path, foreman_tok, NULL,
+			    "{\"notice_date\":\"2026-04-01\",\"reason\":\"arrears\"}", &r);
+			expect(&r, 200);
+			e2e_resp_free(&r);
+			user("subscriber", nid, ntok);
+			snprintf(path, sizeof path, "/api/v1/schemes/%s/members/19/substitute",
+			         scheme);
+			snprintf(body, sizeof body, "{\"user_id\":\"%s\"}", nid);
+			req("POST", path, foreman_tok, NULL, body, &r);
+			expect(&r, 200);
+			e2e_resp_free(&r);
+			snprintf(key, sizeof key, "life-sub-%d", (int)getpid());
+			pay(agent_tok, key, 19, owed(19), "cash", NULL, &r);
+			expect(&r, 201);
+			e2e_resp_free(&r);
+			snprintf(sub_id[17], sizeof sub_id[17], "%s", nid);
+			snprintf(sub_tok[17], sizeof sub_tok[17], "%s", ntok);
+		}
+	}
+	snprintf(path, sizeof path, "/api/v1/schemes/%s", scheme);
+	req("GET", path, foreman_tok, NULL, NULL, &r);
+	expect(&r, 200);
+	ck_assert_str_eq(jstr(&r, "status"), "completed");
+	e2e_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/schemes/%s/ledger?limit=1", scheme);
+	req("GET", path, foreman_tok, NULL, NULL, &r);
+	expect(&r, 200);
+	{
+		const cJSON *b = cJSON_GetObjectItemCaseSensitive(r.json, "balances"), *x;
+
+		cJSON_ArrayForEach(x, b)
+		{
+			if (strcmp(x->string, "scheme_pool") == 0 ||
+			    strcmp(x->string, "dividend_remainder") == 0 ||
+			    strncmp(x->string, "prize_payable/", 14) == 0 ||
+			    strncmp(x->string, "member_receivable/", 18) == 0)
+				ck_assert_msg(x->valuedouble == 0, "%s = %.0f", x->string,
+				              x->valuedouble);
+		}
+		ck_assert_int_eq((long)jnum(b, "gst_payable"), -1710000L);
+		ck_assert_int_eq((long)jnum(b, "commission_income"), -9500000L);
+	}
+	e2e_resp_free(&r);
+	/* each statement matches domain.md's schedule */
+	for (int t = 1; t <= 20; t++) {
+		const cJSON *items, *row;
+		int k = 0;
+
+		snprintf(path, sizeof path, "/api/v1/schemes/%s/members/%d/statement", scheme, t);
+		req("GET", path, foreman_tok, NULL, NULL, &r);
+		expect(&r, 200);
+		items = cJSON_GetObjectItemCaseSensitive(r.json, "items");
+		cJSON_ArrayForEach(row, items)
+		{
+			ck_assert_msg((long)jnum(row, "net_due") == installment[k] * 100,
+			              "ticket %d installment %d: %.0f", t, k + 1,
+			              jnum(row, "net_due"));
+			ck_assert_int_eq((long)jnum(row, "balance"), 0);
+			k++;
+		}
+		ck_assert_int_eq(k, 20);
+		if (t != 19) /* the substitute paid ticket 19's dues from the start */
+			ck_assert_int_eq(
+			        (long)jnum(cJSON_GetObjectItemCaseSensitive(r.json, "totals"),
+			                   "paid"),
+			        8917500L);
+		ck_assert_int_eq((long)jnum(r.json, "advance"), 0);
+		ck_assert_int_eq((int)jnum(cJSON_GetObjectItemCaseSensitive(r.json, "prize"),
+		                           "installment_no"),
+		                 t);
+		e2e_resp_free(&r);
+	}
+	verify_cli_clean();
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("e2e_money");
 	TCase *tc = tcase_create("money");
 
-	tcase_set_timeout(tc, 120);
+	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, test_money_over_http);
+	tcase_add_test(tc, test_whole_life_of_twenty_draws_over_http);
 	suite_add_tcase(s, tc);
 	return s;
 }
