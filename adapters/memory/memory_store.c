@@ -901,8 +901,9 @@ void cf_memory_store_ports(cf_memory_store *s, cf_ports *p)
 	                                          agent_unassign,
 	                                          agent_is,
 	                                          agent_list};
-	p->audit = (cf_audit_repo){CF_AUDIT_REPO_VERSION, s, audit_lock_head, audit_insert,
-	                           audit_list};
+	/* no append: the core links each row itself (lock_head + insert) */
+	p->audit = (cf_audit_repo){CF_AUDIT_REPO_VERSION, s,          audit_lock_head,
+	                           audit_insert,          audit_list, NULL};
 	p->login_throttle = (cf_login_throttle_repo){
 	        CF_LOGIN_THROTTLE_REPO_VERSION, s, thr_record, thr_count, thr_clear, thr_purge};
 }

@@ -13,9 +13,13 @@ struct cf_pg_store {
 	cf_pg_pool *pool;
 };
 
+/* An audit append waiting for the commit (pg_audit.c). */
+typedef struct cf_pgad_audit_pending cf_pgad_audit_pending;
+
 struct cf_tx {
 	cf_pg_store *store;
 	cf_pg_conn *conn;
+	cf_pgad_audit_pending *audit_pending; /* deferred audit appends, oldest first */
 };
 
 /* Run a named prepared statement in tx; *out (may be NULL) owns the result. */
@@ -47,6 +51,17 @@ int cf_pgad_i64_or0(const PGresult *r, int row, int col, int64_t *out);
 int cf_pgad_i32(const PGresult *r, int row, int col, int32_t *out);
 int cf_pgad_i32_or0(const PGresult *r, int row, int col, int32_t *out);
 int cf_pgad_bool(const PGresult *r, int row, int col, bool *out);
+
+/*
+ * Commit tx with its deferred audit appends: the appends (cf_audit_append,
+ * migration 0031) and COMMIT go in one pipeline, one round trip, so the
+ * chain head lock is held only for the commit. Without a transaction block
+ * (a read-only unit) the appends autocommit. Errors as cf_pg_commit (the
+ * first failing statement's status); the caller rolls back on failure.
+ */
+int cf_pgad_audit_commit(cf_tx *tx);
+/* Free tx's deferred audit appends without writing them (rollback, end). */
+void cf_pgad_audit_discard(cf_tx *tx);
 
 /* Port fillers, one per module. */
 void cf_pgad_user_ports(cf_pg_store *s, cf_ports *out);

@@ -13,6 +13,44 @@ static void put_field(cf_sb *sb, const char *s)
 	cf__sb_raw(sb, ";");
 }
 
+/* The canonical fields after seq (at_ms .. client_addr), appended to sb. */
+static void put_tail(cf_sb *sb, const cf_audit_entry *e)
+{
+	char num[24];
+
+	snprintf(num, sizeof num, "%" PRId64, e->at_ms);
+	put_field(sb, num);
+	put_field(sb, e->actor_id);
+	put_field(sb, e->actor_role);
+	put_field(sb, e->action);
+	put_field(sb, e->entity);
+	put_field(sb, e->entity_id);
+	put_field(sb, e->summary);
+	put_field(sb, e->request_id);
+	put_field(sb, e->client_addr);
+}
+
+int cf__audit_tail(const cf_audit_entry *e, char **out, size_t *len)
+{
+	enum { CAP = sizeof(cf_audit_entry) + 256 };
+	char *buf = malloc(CAP);
+	cf_sb sb;
+
+	*out = NULL;
+	*len = 0;
+	if (buf == NULL)
+		return CF_ENOMEM;
+	cf__sb_init(&sb, buf, CAP);
+	put_tail(&sb, e);
+	if (sb.overflow) {
+		free(buf);
+		return CF_ERROR;
+	}
+	*out = buf;
+	*len = sb.len;
+	return CF_OK;
+}
+
 int cf_audit_entry_hash(cf_app *app, const cf_audit_entry *e, char hex[CF_HEX256_SIZE])
 {
 	enum { CAP = sizeof(cf_audit_entry) + 256 };
@@ -28,16 +66,7 @@ int cf_audit_entry_hash(cf_app *app, const cf_audit_entry *e, char hex[CF_HEX256
 	cf__sb_raw(&sb, ":");
 	snprintf(num, sizeof num, "%" PRId64, e->seq);
 	put_field(&sb, num);
-	snprintf(num, sizeof num, "%" PRId64, e->at_ms);
-	put_field(&sb, num);
-	put_field(&sb, e->actor_id);
-	put_field(&sb, e->actor_role);
-	put_field(&sb, e->action);
-	put_field(&sb, e->entity);
-	put_field(&sb, e->entity_id);
-	put_field(&sb, e->summary);
-	put_field(&sb, e->request_id);
-	put_field(&sb, e->client_addr);
+	put_tail(&sb, e);
 	rc = sb.overflow ? CF_ERROR : cf__sha256_hex(app, buf, sb.len, hex);
 	free(buf);
 	return rc;

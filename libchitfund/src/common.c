@@ -222,22 +222,9 @@ const char *cf__sb_done(cf_sb *sb)
 
 /* ---- audit ---- */
 
-int cf__audit(cf_uc *uc, const char *action, const char *entity, const char *entity_id,
-              const char *summary)
+static void fill_entry(cf_uc *uc, cf_audit_entry *e, const char *action, const char *entity,
+                       const char *entity_id, const char *summary)
 {
-	cf_app *app = uc->app;
-	cf_audit_entry *e;
-	int64_t last_seq = 0;
-	char last_hash[CF_HEX256_SIZE] = "";
-	int rc;
-
-	rc = app->p.audit.lock_head(app->p.audit.self, uc->tx, &last_seq, last_hash);
-	if (rc < 0)
-		return rc;
-	e = calloc(1, sizeof *e);
-	if (e == NULL)
-		return CF_ENOMEM;
-	e->seq = last_seq + 1;
 	e->at_ms = uc->now_ms;
 	cf__copy(e->actor_id, sizeof e->actor_id, uc->actor->user_id);
 	cf__copy(e->actor_role, sizeof e->actor_role,
@@ -248,8 +235,40 @@ int cf__audit(cf_uc *uc, const char *action, const char *entity, const char *ent
 	cf__copy(e->summary, sizeof e->summary, summary && *summary ? summary : "{}");
 	cf__copy(e->request_id, sizeof e->request_id, uc->actor->request_id);
 	cf__copy(e->client_addr, sizeof e->client_addr, uc->actor->client_addr);
-	cf__copy(e->prev_hash, sizeof e->prev_hash, last_hash);
-	rc = cf_audit_entry_hash(app, e, e->hash);
+}
+
+int cf__audit(cf_uc *uc, const char *action, const char *entity, const char *entity_id,
+              const char *summary)
+{
+	cf_app *app = uc->app;
+	cf_audit_entry *e;
+	int64_t last_seq = 0;
+	char last_hash[CF_HEX256_SIZE] = "";
+	int rc;
+
+	e = calloc(1, sizeof *e);
+	if (e == NULL)
+		return CF_ENOMEM;
+	fill_entry(uc, e, action, entity, entity_id, summary);
+	if (app->p.audit.version >= 2 && app->p.audit.append != NULL) {
+		/* the adapter links it to the head (postgres: in SQL, pipelined
+		 * with COMMIT, so the head lock is held only for the commit) */
+		char *tail = NULL;
+		size_t len = 0;
+
+		rc = cf__audit_tail(e, &tail, &len);
+		if (rc == CF_OK)
+			rc = app->p.audit.append(app->p.audit.self, uc->tx, e, tail, len);
+		free(tail);
+		free(e);
+		return rc;
+	}
+	rc = app->p.audit.lock_head(app->p.audit.self, uc->tx, &last_seq, last_hash);
+	if (rc == CF_OK) {
+		e->seq = last_seq + 1;
+		cf__copy(e->prev_hash, sizeof e->prev_hash, last_hash);
+		rc = cf_audit_entry_hash(app, e, e->hash);
+	}
 	if (rc == CF_OK)
 		rc = app->p.audit.insert(app->p.audit.self, uc->tx, e);
 	free(e);

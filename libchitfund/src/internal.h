@@ -56,10 +56,17 @@ int cf__fail(cf_uc *uc, int code, const char *slug, const char *field, const cha
 
 /**
  * Append the audit entry of this use case (takes the chain head lock, so call
- * it last). summary: compact JSON, no secrets ("" allowed: "{}").
+ * it last; with the port's append the adapter may defer the write to the
+ * commit). summary: compact JSON, no secrets ("" allowed: "{}").
  */
 int cf__audit(cf_uc *uc, const char *action, const char *entity, const char *entity_id,
               const char *summary);
+/**
+ * The canonical content of e after its seq field (at_ms .. client_addr, the
+ * chain rule in chitfund/audit.h) into a new buffer *out (free it), not
+ * NUL-terminated, *len bytes. CF_ENOMEM, CF_ERROR (does not fit).
+ */
+int cf__audit_tail(const cf_audit_entry *e, char **out, size_t *len);
 
 /** A new random UUID v4 (lowercase text) from the rng port. */
 int cf__uuid(cf_app *app, char out[CF_ID_SIZE]);

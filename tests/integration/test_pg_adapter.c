@@ -21,6 +21,7 @@
 #include "chitfund/app.h"
 #include "chitfund/schemes.h"
 #include "chitfund/sys/ports.h"
+#include "cf_sha256_ref.h"
 #include "it_db.h"
 
 static cf_pg_pool *g_pool;
@@ -754,6 +755,234 @@ START_TEST(test_concurrent_audit_appends_keep_the_chain)
 }
 END_TEST
 
+/* ---- append: linked and hashed in SQL, written with the commit ---- */
+
+/* "<byte length>:<bytes>;" (the chain rule in chitfund/audit.h), written independently here */
+static size_t put(char *buf, size_t at, size_t cap, const char *s)
+{
+	int n = snprintf(buf + at, cap - at, "%zu:%s;", strlen(s), s);
+
+	ck_assert(n > 0 && (size_t)n < cap - at);
+	return at + (size_t)n;
+}
+
+static size_t tail_of(const cf_audit_entry *e, char *buf, size_t cap)
+{
+	char num[24];
+	size_t n = 0;
+
+	snprintf(num, sizeof num, "%lld", (long long)e->at_ms);
+	n = put(buf, n, cap, num);
+	n = put(buf, n, cap, e->actor_id);
+	n = put(buf, n, cap, e->actor_role);
+	n = put(buf, n, cap, e->action);
+	n = put(buf, n, cap, e->entity);
+	n = put(buf, n, cap, e->entity_id);
+	n = put(buf, n, cap, e->summary);
+	n = put(buf, n, cap, e->request_id);
+	return put(buf, n, cap, e->client_addr);
+}
+
+/* The chain hash of a row read back, recomputed from its columns. */
+static void expected_hash(const cf_audit_entry *e, char hex[CF_HEX256_SIZE])
+{
+	static char buf[sizeof(cf_audit_entry) + 256];
+	char num[24];
+	uint8_t d[32];
+	size_t n;
+	int k = snprintf(buf, sizeof buf, "%s:", e->prev_hash);
+
+	ck_assert(k == 65);
+	snprintf(num, sizeof num, "%lld", (long long)e->seq);
+	n = put(buf, (size_t)k, sizeof buf, num);
+	n += tail_of(e, buf + n, sizeof buf - n);
+	cf_test_sha256(buf, n, d);
+	for (int i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+}
+
+static void pending_row(cf_audit_entry *e, const char *entity_id, const char *summary)
+{
+	memset(e, 0, sizeof *e);
+	e->at_ms = 1774000000123LL;
+	snprintf(e->actor_role, sizeof e->actor_role, "system");
+	snprintf(e->action, sizeof e->action, "it.append_sql");
+	snprintf(e->entity, sizeof e->entity, "test");
+	snprintf(e->entity_id, sizeof e->entity_id, "%s", entity_id);
+	snprintf(e->summary, sizeof e->summary, "%s", summary);
+	/* ignored by append: the adapter links the row itself */
+	e->seq = 999999;
+	memset(e->prev_hash, 'f', 64);
+	memset(e->hash, 'f', 64);
+}
+
+static int append_sql(cf_tx *tx, const cf_audit_entry *e)
+{
+	char tail[sizeof(cf_audit_entry) + 256];
+	size_t n = tail_of(e, tail, sizeof tail);
+
+	return g_ports.audit.append(g_ports.audit.self, tx, e, tail, n);
+}
+
+static void list_entity(const char *entity_id, cf_audit_array *out)
+{
+	cf_tx *tx = begin();
+	cf_audit_filter f;
+
+	memset(&f, 0, sizeof f);
+	snprintf(f.entity, sizeof f.entity, "test");
+	snprintf(f.entity_id, sizeof f.entity_id, "%s", entity_id);
+	f.limit = 200;
+	ck_assert_int_eq(g_ports.audit.list(g_ports.audit.self, tx, &f, out), CF_OK);
+	rollback(tx);
+}
+
+START_TEST(test_audit_append_links_in_sql_at_commit)
+{
+	cf_tx *tx;
+	cf_audit_entry e;
+	cf_audit_array l = {NULL, 0};
+	cf_user_row u;
+	int64_t last = -1, after = -1;
+	char h[CF_HEX256_SIZE], h2[CF_HEX256_SIZE], eid[CF_ID_SIZE];
+
+	ck_assert_uint_ge(g_ports.audit.version, 2);
+	ck_assert_ptr_nonnull(g_ports.audit.append);
+	new_id(eid);
+	/* rolled back: nothing is written, the head stays */
+	tx = begin();
+	ck_assert_int_eq(g_ports.audit.lock_head(g_ports.audit.self, tx, &last, h), CF_OK);
+	commit(tx);
+	tx = begin();
+	pending_row(&e, eid, "{\"dropped\":true}");
+	ck_assert_int_eq(append_sql(tx, &e), CF_OK);
+	rollback(tx);
+	list_entity(eid, &l);
+	ck_assert_uint_eq(l.count, 0);
+	cf_audit_array_free(&l);
+
+	/* two rows in one tx (multi-byte UTF-8, empty optional fields as NULL) */
+	tx = begin();
+	pending_row(&e, eid, "{\"after\":{\"name\":\"Śrī ചിട്ടി ₹\"}}");
+	ck_assert_int_eq(append_sql(tx, &e), CF_OK);
+	pending_row(&e, eid, "{}");
+	snprintf(e.actor_id, sizeof e.actor_id, "%s", eid);
+	snprintf(e.actor_role, sizeof e.actor_role, "admin");
+	snprintf(e.request_id, sizeof e.request_id, "req-append");
+	snprintf(e.client_addr, sizeof e.client_addr, "2001:db8::7");
+	ck_assert_int_eq(append_sql(tx, &e), CF_OK);
+	commit(tx);
+	list_entity(eid, &l);
+	ck_assert_uint_eq(l.count, 2);
+	ck_assert_int_eq(l.items[1].seq, l.items[0].seq + 1);
+	ck_assert_int_gt(l.items[0].seq, last);
+	ck_assert_str_eq(l.items[1].prev_hash, l.items[0].hash);
+	ck_assert_str_eq(l.items[0].summary, "{\"after\":{\"name\":\"Śrī ചിട്ടി ₹\"}}");
+	ck_assert_str_eq(l.items[0].actor_id, "");
+	ck_assert_str_eq(l.items[1].actor_id, eid);
+	ck_assert_str_eq(l.items[1].client_addr, "2001:db8::7");
+	ck_assert_int_eq(l.items[1].at_ms, 1774000000123LL);
+	for (int i = 0; i < 2; i++) {
+		expected_hash(&l.items[i], h2);
+		ck_assert_str_eq(l.items[i].hash, h2);
+	}
+	tx = begin();
+	ck_assert_int_eq(g_ports.audit.lock_head(g_ports.audit.self, tx, &after, h), CF_OK);
+	rollback(tx);
+	ck_assert_int_ge(after, l.items[1].seq);
+	cf_audit_array_free(&l);
+
+	/* a row the database refuses fails the commit, and the tx's other work with it */
+	tx = begin();
+	insert_user(tx, "ap", CF_ROLE_SUBSCRIBER, &u);
+	pending_row(&e, eid, "{}");
+	e.action[0] = '\0'; /* CHECK: 1..47 characters */
+	ck_assert_int_eq(append_sql(tx, &e), CF_OK);
+	ck_assert_int_lt(g_ports.uow.commit(g_ports.uow.self, tx), 0);
+	tx = begin(); /* the pooled connection is usable again */
+	{
+		cf_user_row got;
+
+		ck_assert_int_eq(g_ports.users.get(g_ports.users.self, tx, u.id, &got),
+		                 CF_ENOTFOUND);
+	}
+	rollback(tx);
+	list_entity(eid, &l);
+	ck_assert_uint_eq(l.count, 2);
+	cf_audit_array_free(&l);
+}
+END_TEST
+
+static void *append_sql_thread(void *arg)
+{
+	appender *ap = arg;
+
+	for (int i = 0; i < 10; i++) {
+		cf_tx *tx = NULL;
+		cf_audit_entry e;
+		char summary[64];
+		int rc = g_ports.uow.begin(g_ports.uow.self, &tx);
+
+		snprintf(summary, sizeof summary, "{\"i\":%d}", i);
+		pending_row(&e, ap->entity_id, summary);
+		if (rc == CF_OK) {
+			rc = append_sql(tx, &e);
+			if (rc == CF_OK)
+				rc = g_ports.uow.commit(g_ports.uow.self, tx);
+			else
+				g_ports.uow.rollback(g_ports.uow.self, tx);
+		}
+		ap->rc = rc;
+		if (rc == CF_OK)
+			ap->ok++;
+	}
+	return NULL;
+}
+
+START_TEST(test_concurrent_sql_appends_keep_the_chain)
+{
+	appender ap[6];
+	pthread_t t[6];
+	cf_tx *tx;
+	cf_audit_filter f;
+	cf_audit_array l = {NULL, 0};
+	int64_t last = -1;
+	char h[CF_HEX256_SIZE], h2[CF_HEX256_SIZE];
+	size_t k, mine = 0;
+
+	tx = begin();
+	ck_assert_int_eq(g_ports.audit.lock_head(g_ports.audit.self, tx, &last, h), CF_OK);
+	rollback(tx);
+	for (int i = 0; i < 6; i++) {
+		memset(&ap[i], 0, sizeof ap[i]);
+		new_id(ap[i].entity_id);
+		ck_assert_int_eq(pthread_create(&t[i], NULL, append_sql_thread, &ap[i]), 0);
+	}
+	for (int i = 0; i < 6; i++) {
+		pthread_join(t[i], NULL);
+		ck_assert_int_eq(ap[i].ok, 10); /* no retries needed: the head lock serialises */
+	}
+	tx = begin();
+	memset(&f, 0, sizeof f);
+	f.after_seq = last - 1 > 0 ? last - 1 : 0;
+	f.limit = 200;
+	ck_assert_int_eq(g_ports.audit.list(g_ports.audit.self, tx, &f, &l), CF_OK);
+	rollback(tx);
+	ck_assert_uint_ge(l.count, 60);
+	for (k = 1; k < l.count; k++) {
+		ck_assert_int_eq(l.items[k].seq, l.items[k - 1].seq + 1);
+		ck_assert_str_eq(l.items[k].prev_hash, l.items[k - 1].hash);
+		if (strcmp(l.items[k].action, "it.append_sql") == 0 && l.items[k].seq > last) {
+			expected_hash(&l.items[k], h2);
+			ck_assert_str_eq(l.items[k].hash, h2);
+			mine++;
+		}
+	}
+	ck_assert_uint_ge(mine, 60);
+	cf_audit_array_free(&l);
+}
+END_TEST
+
 /* ---- concurrent enrolment through the ports ---- */
 
 typedef struct enroller {
@@ -1096,11 +1325,13 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_schemes_roundtrip_update_list);
 	tcase_add_test(tc, test_tickets_and_agents);
 	tcase_add_test(tc, test_audit_chain);
+	tcase_add_test(tc, test_audit_append_links_in_sql_at_commit);
 	suite_add_tcase(s, tc);
 
 	tcase_set_timeout(cc, 120);
 	tcase_add_checked_fixture(cc, setup, teardown);
 	tcase_add_test(cc, test_concurrent_audit_appends_keep_the_chain);
+	tcase_add_test(cc, test_concurrent_sql_appends_keep_the_chain);
 	tcase_add_test(cc, test_concurrent_enrolment_last_ticket_ports);
 	tcase_add_test(cc, test_lock_scheme_serialises_enrolment);
 	tcase_add_test(cc, test_concurrent_enrolment_last_ticket_use_case);

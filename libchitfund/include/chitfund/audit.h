@@ -10,6 +10,11 @@
  *               <decimal byte length> ":" <bytes> ";"  (seq and at_ms as
  *               decimal text), concatenated in that order.
  * The first row's prev_hash is 64 '0' characters.
+ * The hashed bytes are therefore  prev_hash ":" field(seq) tail,  where tail
+ * (the fields from at_ms on) is independent of the row's position: the core
+ * builds tail and an adapter with the audit port's append (postgres: in SQL,
+ * sha256 at commit) adds the prefix once it holds the head. The rule is the
+ * same either way; cf_audit_verify recomputes it in C.
  */
 #ifndef CHITFUND_AUDIT_H
 #define CHITFUND_AUDIT_H

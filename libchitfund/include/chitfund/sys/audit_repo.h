@@ -1,10 +1,13 @@
 /*
  * chitfund/sys/audit_repo.h - append-only, hash-chained audit log port.
  *
- * The core appends in two steps at the end of each state-changing use case,
- * just before commit: lock_head (which serialises appenders until the tx
- * ends and tells the last seq and hash), then insert of the row whose seq,
- * prev_hash and hash it computed. Rows are never updated or deleted
+ * The core appends at the end of each state-changing use case, just before
+ * commit. With append (version 2) the adapter links the row to the head
+ * itself and may defer the write to the commit (postgres: one function call
+ * pipelined with COMMIT, so the head lock is held only for the commit).
+ * Without it, in two steps: lock_head (which serialises appenders until the
+ * tx ends and tells the last seq and hash), then insert of the row whose seq,
+ * prev_hash and hash the core computed. Rows are never updated or deleted
  * (postgres: triggers refuse UPDATE, DELETE and TRUNCATE).
  */
 #ifndef CHITFUND_SYS_AUDIT_REPO_H
@@ -20,7 +23,7 @@
 extern "C" {
 #endif
 
-#define CF_AUDIT_REPO_VERSION 1
+#define CF_AUDIT_REPO_VERSION 2
 
 /** Filter and page of an audit listing. */
 typedef struct cf_audit_filter {
@@ -52,6 +55,22 @@ typedef struct cf_audit_repo {
 	 */
 	int (*list)(void *self, cf_tx *tx, const cf_audit_filter *f, cf_audit_array *out);
 	/* ---- end of version 1 ---- */
+	/**
+	 * Optional (version 2; NULL: the core uses lock_head + insert). Append e
+	 * after the chain head and advance the head, as insert does, with the
+	 * link computed by the adapter: seq = last_seq + 1, prev_hash = the
+	 * head's hash, hash = lowercase hex SHA-256 of
+	 *   prev_hash ":" <decimal length of seq text> ":" <seq text> ";" tail
+	 * where tail (tail_len bytes, not NUL-terminated, borrowed) is the
+	 * canonical content after seq built by the core (chitfund/audit.h), so
+	 * the row verifies like any other. e->seq, prev_hash and hash are
+	 * ignored and not written back; e and tail are copied when needed. The
+	 * adapter may defer the write until commit of tx (errors then fail the
+	 * commit, and the row is not visible in tx before it); several appends
+	 * in one tx keep their order. CF_ENOMEM; database errors.
+	 */
+	int (*append)(void *self, cf_tx *tx, const cf_audit_entry *e, const char *tail,
+	              size_t tail_len);
 } cf_audit_repo;
 
 #ifdef __cplusplus
