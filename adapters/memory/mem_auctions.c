@@ -505,6 +505,55 @@ static int b_list(void *self, cf_tx *tx, const char *auction_id, cf_bid_row_arra
 	return CF_OK;
 }
 
+static int b_ticket_max(void *self, cf_tx *tx, const char *auction_id, int32_t ticket_no,
+                        bool *found, cf_money *max)
+{
+	cf_memory_auctions *m = self;
+	int rc = enter(m, tx);
+
+	*found = false;
+	*max = cf_money_of(0);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < CNT(m, A_BIDS); i++) {
+		const cf_bid_row *r = &ROWS(m, cf_bid_row, A_BIDS)[i];
+
+		if (strcmp(r->auction_id, auction_id) == 0 && r->ticket_no == ticket_no &&
+		    (!*found || r->discount.minor > max->minor)) {
+			*max = r->discount;
+			*found = true;
+		}
+	}
+	return CF_OK;
+}
+
+/* bid_insert + update as one call: every check first, so nothing is written on error. */
+static int b_append(void *self, cf_tx *tx, const cf_bid_row *b, cf_auction_row *a)
+{
+	cf_memory_auctions *m = self;
+	int rc = enter(m, tx);
+	long i;
+
+	if (rc < 0)
+		return rc;
+	if ((i = find_auction(m, a->id)) < 0)
+		return CF_ENOTFOUND;
+	if (ROWS(m, cf_auction_row, A_AUCTIONS)[i].row_version != a->row_version)
+		return CF_ECONFLICT;
+	for (size_t k = 0; k < CNT(m, A_BIDS); k++) {
+		const cf_bid_row *r = &ROWS(m, cf_bid_row, A_BIDS)[k];
+
+		if (strcmp(r->id, b->id) == 0 ||
+		    (strcmp(r->auction_id, b->auction_id) == 0 && r->seq == b->seq))
+			return CF_EEXISTS;
+	}
+	if ((rc = avec_push(&m->t.v[A_BIDS], sizeof *b, b)) < 0)
+		return rc;
+	a->row_version++;
+	ROWS(m, cf_auction_row, A_AUCTIONS)[i] = *a;
+	return CF_OK;
+}
+
 /* ---- results and minutes ---- */
 
 static int r_insert(void *self, cf_tx *tx, const cf_auction_result *r)
@@ -759,7 +808,9 @@ void cf_memory_auctions_ports(cf_memory_auctions *m, cf_ports *p)
 	                                mn_put,
 	                                mn_get,
 	                                c_insert,
-	                                c_list};
+	                                c_list,
+	                                b_ticket_max,
+	                                b_append};
 	p->ledger = (cf_ledger_repo){CF_LEDGER_REPO_VERSION, m, l_post, l_list};
 	p->events = (cf_event_sink){CF_EVENT_SINK_VERSION, m, ev_publish};
 	p->overdue = (cf_overdue_source){CF_OVERDUE_SOURCE_VERSION, m, od_overdue};

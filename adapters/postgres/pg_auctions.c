@@ -334,6 +334,100 @@ static int b_list(void *self, cf_tx *tx, const char *auction_id, cf_bid_row_arra
 	return CF_OK;
 }
 
+static int b_ticket_max(void *self, cf_tx *tx, const char *auction_id, int32_t ticket_no,
+                        bool *found, cf_money *max)
+{
+	cf_pg_params p;
+	PGresult *r = NULL;
+	int rc;
+
+	(void)self;
+	*found = false;
+	*max = cf_money_of(0);
+	if (!cf_pgad_is_uuid(auction_id))
+		return CF_OK;
+	cf_pg_params_init(&p);
+	cf_pg_param_text(&p, auction_id);
+	cf_pg_param_int64(&p, ticket_no);
+	rc = cf_pgad_run(tx, "cfpg_bid_ticket_max",
+	                 "SELECT max(discount) FROM bids WHERE auction_id = $1::uuid "
+	                 "AND ticket_no = $2::int",
+	                 &p, &r);
+	if (rc != CF_OK)
+		return rc;
+	if (PQntuples(r) == 1 && !cf_pg_is_null(r, 0, 0)) {
+		if (cf_pgad_i64(r, 0, 0, &max->minor))
+			rc = CF_ERROR;
+		else
+			*found = true;
+	}
+	PQclear(r);
+	return rc;
+}
+
+/*
+ * The bid and the auction row in one statement: the bid is inserted only
+ * while the row has the expected row_version, the row is updated only when
+ * the bid went in; the last column tells a taken seq (version matched) from
+ * a stale row (CF_ECONFLICT) and a missing one (NULL: CF_ENOTFOUND).
+ */
+static int b_append(void *self, cf_tx *tx, const cf_bid_row *b, cf_auction_row *a)
+{
+	cf_pg_params p;
+	PGresult *r = NULL;
+	int32_t ins = 0, upd = 0;
+	int64_t version = 0;
+	bool missing;
+	int rc;
+
+	(void)self;
+	if (!cf_pgad_is_uuid(b->id) || !cf_pgad_is_uuid(b->auction_id) ||
+	    strcmp(a->id, b->auction_id) != 0)
+		return CF_EINVALID;
+	cf_pg_params_init(&p);
+	auction_params(&p, a);
+	cf_pg_param_text(&p, a->id);
+	cf_pg_param_int64(&p, a->row_version);
+	cf_pg_param_text(&p, b->id);
+	cf_pg_param_int64(&p, b->seq);
+	cf_pg_param_int64(&p, b->ticket_no);
+	cf_pg_param_int64(&p, b->discount.minor);
+	cf_pg_param_int64(&p, b->placed_at_ms);
+	cf_pgad_param_opt(&p, cf_pgad_is_uuid(b->bidder_id) ? b->bidder_id : "");
+	cf_pgad_param_opt(&p, cf_pgad_is_uuid(b->proxy_by) ? b->proxy_by : "");
+	rc = cf_pgad_run(
+	        tx, "cfpg_bid_append",
+	        "WITH ins AS (INSERT INTO bids (id, auction_id, seq, ticket_no, discount, "
+	        "placed_at, "
+	        "bidder_id, proxy_by) SELECT $15::uuid, $13::uuid, $16::int, $17::int, "
+	        "$18::bigint, "
+	        "cf_ts($19::bigint), $20::uuid, $21::uuid WHERE EXISTS (SELECT 1 FROM auctions "
+	        "WHERE id = $13::uuid AND row_version = $14::bigint) ON CONFLICT DO NOTHING "
+	        "RETURNING 1), "
+	        "upd AS (UPDATE auctions SET (" AUCTION_SET_COLS ") = (" AUCTION_SET_VALUES
+	        "), row_version = row_version + 1 WHERE id = $13::uuid AND row_version = "
+	        "$14::bigint AND EXISTS (SELECT 1 FROM ins) RETURNING 1) "
+	        "SELECT (SELECT count(*) FROM ins)::int, (SELECT count(*) FROM upd)::int, "
+	        "(SELECT row_version FROM auctions WHERE id = $13::uuid)",
+	        &p, &r);
+	if (rc != CF_OK)
+		return rc;
+	if (PQntuples(r) != 1 || cf_pgad_i32(r, 0, 0, &ins) || cf_pgad_i32(r, 0, 1, &upd) ||
+	    cf_pgad_i64_or0(r, 0, 2, &version)) {
+		PQclear(r);
+		return CF_ERROR;
+	}
+	missing = cf_pg_is_null(r, 0, 2);
+	PQclear(r);
+	if (upd == 1) {
+		a->row_version++;
+		return CF_OK;
+	}
+	if (ins == 1 || (!missing && version != a->row_version))
+		return CF_ECONFLICT; /* the caller rolls back */
+	return missing ? CF_ENOTFOUND : CF_EEXISTS;
+}
+
 /* ---- results ---- */
 
 #define RESULT_COLS                                                                                \
@@ -834,7 +928,9 @@ void cf_pgad_auction_ports(cf_pg_store *s, cf_ports *out)
 	                                  mn_put,
 	                                  mn_get,
 	                                  c_insert,
-	                                  c_list};
+	                                  c_list,
+	                                  b_ticket_max,
+	                                  b_append};
 	out->ledger = (cf_ledger_repo){CF_LEDGER_REPO_VERSION, s, l_post, l_list};
 	out->events = (cf_event_sink){CF_EVENT_SINK_VERSION, s, ev_publish};
 }

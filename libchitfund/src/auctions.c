@@ -332,9 +332,13 @@ static int make_view(cf_uc *uc, const cf_auction_row *a, const cf_scheme *s, boo
 	return CF_OK;
 }
 
-/* Ticket states of a scheme on its business date `on` (states: malloc'd, n entries). */
-static int ticket_states(cf_uc *uc, const cf_scheme *s, cf_date on, cf_ticket_array *tickets,
-                         cf_ticket_state **states)
+/*
+ * Ticket states of a scheme on its business date `on` from its listed
+ * tickets (states: malloc'd, tickets->count entries). On error the tickets
+ * are freed too.
+ */
+static int states_of(cf_uc *uc, const cf_scheme *s, cf_date on, cf_ticket_array *tickets,
+                     cf_ticket_state **states)
 {
 	const cf_overdue_source *od = &uc->app->p.overdue;
 	size_t n;
@@ -342,9 +346,6 @@ static int ticket_states(cf_uc *uc, const cf_scheme *s, cf_date on, cf_ticket_ar
 	int rc;
 
 	*states = NULL;
-	rc = uc->app->p.tickets.list_by_scheme(uc->app->p.tickets.self, uc->tx, s->id, tickets);
-	if (rc < 0)
-		return rc;
 	n = tickets->count;
 	*states = calloc(n ? n : 1, sizeof **states);
 	overdue = calloc((size_t)s->params.member_count, sizeof *overdue);
@@ -378,6 +379,19 @@ out:
 		cf_ticket_array_free(tickets);
 	}
 	return rc;
+}
+
+/* Ticket states of a scheme on its business date `on` (states: malloc'd, n entries). */
+static int ticket_states(cf_uc *uc, const cf_scheme *s, cf_date on, cf_ticket_array *tickets,
+                         cf_ticket_state **states)
+{
+	int rc;
+
+	*states = NULL;
+	rc = uc->app->p.tickets.list_by_scheme(uc->app->p.tickets.self, uc->tx, s->id, tickets);
+	if (rc < 0)
+		return rc;
+	return states_of(uc, s, on, tickets, states);
 }
 
 static int draw_of(cf_uc *uc, const cf_scheme *s, int32_t k, cf_draw *d)
@@ -637,30 +651,113 @@ static int bid_event(cf_uc *uc, const cf_auction_row *a, const cf_bid_row *b, bo
 	return rc;
 }
 
+/*
+ * Check the bid against auction row a. With the version 2 port only the
+ * facts cf_draw_check_bid can use are read: the standing bid (on the row)
+ * and the bidding ticket's highest bid (one indexed lookup); they are handed
+ * to it as a list it decides on exactly as on every bid: the standing bid
+ * under ticket_no 0 (no ticket has it, so it only sets the standing) and the
+ * ticket's highest bid (the ticket has a bid at all, and at the ceiling iff
+ * its highest one is there; it never beats the standing). Without the method
+ * every bid is listed. CF_ERULE with *why; CF_OK: to be accepted.
+ */
+static int check_bid(cf_uc *uc, const cf_auction_row *a, const cf_draw *d,
+                     const cf_ticket_state *states, size_t n, cf_bid bid, cf_rule *why)
+{
+	bool is_open = a->status == CF_AUCTION_OPEN &&
+	               !(a->closes_at_ms != 0 && uc->now_ms >= a->closes_at_ms);
+	cf_bid_row_array rows = {0};
+	cf_bid *bids = NULL, few[2];
+	size_t nfew = 0;
+	bool found = false;
+	cf_money max = cf_money_of(0);
+	int rc;
+
+	if (!is_open || AR(uc)->version < 2 || AR(uc)->bid_ticket_max == NULL) {
+		if (is_open && ((rc = AR(uc)->bid_list(AR(uc)->self, uc->tx, a->id, &rows)) < 0 ||
+		                (rc = bids_of(&rows, &bids)) < 0))
+			goto out;
+		rc = cf_draw_check_bid(d, is_open, states, n, bids, rows.count, bid, why);
+		goto out;
+	}
+	if (a->has_standing)
+		few[nfew++] = (cf_bid){0, a->standing_discount};
+	rc = AR(uc)->bid_ticket_max(AR(uc)->self, uc->tx, a->id, bid.ticket_no, &found, &max);
+	if (rc < 0)
+		goto out;
+	if (found)
+		few[nfew++] = (cf_bid){bid.ticket_no, max};
+	rc = cf_draw_check_bid(d, is_open, states, n, few, nfew, bid, why);
+out:
+	free(bids);
+	cf_bid_row_array_free(&rows);
+	return rc;
+}
+
+/* Append bid b and store auction row a (one statement when the port can). */
+static int append_bid(cf_uc *uc, const cf_bid_row *b, cf_auction_row *a)
+{
+	int rc;
+
+	if (AR(uc)->version >= 2 && AR(uc)->bid_append != NULL)
+		return AR(uc)->bid_append(AR(uc)->self, uc->tx, b, a);
+	if ((rc = AR(uc)->bid_insert(AR(uc)->self, uc->tx, b)) < 0)
+		return rc;
+	return AR(uc)->update(AR(uc)->self, uc->tx, a);
+}
+
+/*
+ * A bid is checked twice: first on the auction row as read without a lock,
+ * so that a bid that cannot win (the common refusal under contention) is
+ * refused without waiting for the row lock, writing or auditing anything;
+ * then, when it passed, under the row lock (SELECT ... FOR UPDATE) against
+ * the row as it is now, when another bid was accepted in between. Either
+ * refusal is the one the bid would get at that instant: the standing bid
+ * and the bids of a ticket only grow and a closed auction stays closed.
+ */
 static int do_bid(cf_uc *uc, void *vctx)
 {
 	bid_ctx *c = vctx;
 	cf_bid_result *out = c->out;
-	cf_auction_row a;
+	cf_auction_row a, locked;
 	cf_scheme s;
 	cf_ticket_array tickets = {0};
 	cf_ticket_state *states = NULL;
-	cf_bid_row_array rows = {0};
-	cf_bid *bids = NULL;
 	const cf_ticket *holder = NULL;
 	cf_draw d;
 	cf_rule why = CF_RULE_NONE;
 	cf_bid_row *b = &out->bid;
-	bool is_open, proxy = false;
+	cf_bid bid = {c->req->ticket_no, c->req->discount};
+	bool proxy = false;
 	int rc;
 
 	memset(out, 0, sizeof *out);
 	if ((rc = cf__require_auth(uc)) < 0)
 		return rc;
-	if ((rc = load_auction(uc, c->id, true, &a, &s)) < 0 || (rc = require_running(uc, &s)) < 0)
+	if (!cf__is_uuid(c->id))
+		return not_found(uc, "auction");
+	rc = AR(uc)->get(AR(uc)->self, uc->tx, c->id, &a);
+	if (rc == CF_ENOTFOUND)
+		return not_found(uc, "auction");
+	if (rc < 0 || (rc = load_scheme(uc, a.scheme_id, &s)) < 0)
 		return rc;
-	if ((rc = ticket_states(uc, &s, business_date(uc->now_ms), &tickets, &states)) < 0)
+	rc = uc->app->p.tickets.list_by_scheme(uc->app->p.tickets.self, uc->tx, s.id, &tickets);
+	if (rc < 0)
 		return rc;
+	/* require_read on the list at hand: a subscriber needs a ticket in it */
+	if (uc->actor->role == CF_ROLE_SUBSCRIBER && s.status != CF_SCHEME_ENROLLING) {
+		bool ok = false;
+
+		for (size_t i = 0; i < tickets.count && !ok; i++)
+			ok = strcmp(tickets.items[i].user_id, uc->actor->user_id) == 0;
+		if (!ok) {
+			rc = not_found(uc, "auction");
+			goto out;
+		}
+	}
+	if ((rc = require_running(uc, &s)) < 0 ||
+	    (rc = states_of(uc, &s, business_date(uc->now_ms), &tickets, &states)) < 0)
+		goto out;
 	for (size_t i = 0; i < tickets.count; i++)
 		if (tickets.items[i].ticket_no == c->req->ticket_no)
 			holder = &tickets.items[i];
@@ -679,13 +776,18 @@ static int do_bid(cf_uc *uc, void *vctx)
 	}
 	if ((rc = draw_of(uc, &s, a.installment_no, &d)) < 0)
 		goto out;
-	if ((rc = AR(uc)->bid_list(AR(uc)->self, uc->tx, a.id, &rows)) < 0 ||
-	    (rc = bids_of(&rows, &bids)) < 0)
-		goto out;
-	is_open = a.status == CF_AUCTION_OPEN &&
-	          !(a.closes_at_ms != 0 && uc->now_ms >= a.closes_at_ms);
-	rc = cf_draw_check_bid(&d, is_open, states, tickets.count, bids, rows.count,
-	                       (cf_bid){c->req->ticket_no, c->req->discount}, &why);
+	rc = check_bid(uc, &a, &d, states, tickets.count, bid, &why);
+	if (rc == CF_OK) {
+		/* passed on the unlocked row: now under the lock */
+		rc = AR(uc)->lock(AR(uc)->self, uc->tx, a.id, &locked);
+		if (rc == CF_ENOTFOUND)
+			rc = not_found(uc, "auction");
+		if (rc < 0)
+			goto out;
+		if (locked.row_version != a.row_version)
+			rc = check_bid(uc, &locked, &d, states, tickets.count, bid, &why);
+		a = locked;
+	}
 	if (rc == CF_ERULE) {
 		rc = cf_error_rule(uc->err, why, why == CF_RULE_AUCTION_NOT_OPEN ? "" : NULL);
 		goto out;
@@ -702,8 +804,6 @@ static int do_bid(cf_uc *uc, void *vctx)
 	cf__copy(b->bidder_id, sizeof b->bidder_id, holder ? holder->user_id : "");
 	if (proxy)
 		cf__copy(b->proxy_by, sizeof b->proxy_by, uc->actor->user_id);
-	if ((rc = AR(uc)->bid_insert(AR(uc)->self, uc->tx, b)) < 0)
-		goto out;
 	a.bid_count = b->seq;
 	if (!a.has_standing || b->discount.minor > a.standing_discount.minor)
 		a.standing_discount = b->discount;
@@ -714,7 +814,7 @@ static int do_bid(cf_uc *uc, void *vctx)
 		out->extended = true;
 	}
 	a.updated_at_ms = uc->now_ms;
-	if ((rc = AR(uc)->update(AR(uc)->self, uc->tx, &a)) < 0)
+	if ((rc = append_bid(uc, b, &a)) < 0)
 		goto out;
 	out->closes_at_ms = a.closes_at_ms;
 	out->sealed = s.params.auction_method == CF_METHOD_SEALED;
@@ -731,8 +831,6 @@ static int do_bid(cf_uc *uc, void *vctx)
 	}
 	rc = bid_event(uc, &a, b, out->sealed, out->extended);
 out:
-	free(bids);
-	cf_bid_row_array_free(&rows);
 	free(states);
 	cf_ticket_array_free(&tickets);
 	return rc;

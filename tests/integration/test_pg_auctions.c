@@ -111,6 +111,16 @@ static int w_bid_list(void *s, cf_tx *tx, const char *id, cf_bid_row_array *o)
 	(void)s;
 	return fault(A->bid_list(A->self, tx, id, o));
 }
+static int w_bid_tmax(void *s, cf_tx *tx, const char *id, int32_t t, bool *f, cf_money *m)
+{
+	(void)s;
+	return fault(A->bid_ticket_max(A->self, tx, id, t, f, m));
+}
+static int w_bid_append(void *s, cf_tx *tx, const cf_bid_row *b, cf_auction_row *a)
+{
+	(void)s;
+	return fault(A->bid_append(A->self, tx, b, a));
+}
 static int w_r_insert(void *s, cf_tx *tx, const cf_auction_result *r)
 {
 	(void)s;
@@ -207,7 +217,9 @@ static void setup(void)
 	                                     w_mn_put,
 	                                     w_mn_get,
 	                                     w_c_insert,
-	                                     w_c_list};
+	                                     w_c_list,
+	                                     w_bid_tmax,
+	                                     w_bid_append};
 	g_ports.ledger = (cf_ledger_repo){CF_LEDGER_REPO_VERSION, NULL, w_l_post, w_l_list};
 	g_ports.events = (cf_event_sink){CF_EVENT_SINK_VERSION, NULL, w_publish};
 	arm(0);

@@ -23,7 +23,7 @@
 extern "C" {
 #endif
 
-#define CF_AUCTION_REPO_VERSION 1
+#define CF_AUCTION_REPO_VERSION 2
 
 /** Auction repository port. */
 typedef struct cf_auction_repo {
@@ -101,6 +101,26 @@ typedef struct cf_auction_repo {
 	int (*credit_list)(void *self, cf_tx *tx, const char *scheme_id,
 	                   cf_dividend_credit_array *out);
 	/* ---- end of version 1 ---- */
+	/**
+	 * Optional (version 2; NULL: the core lists every bid instead). The
+	 * highest discount among the bids of ticket_no in the auction: *found =
+	 * false (and *max = 0) when the ticket has no bid. One indexed lookup:
+	 * the bid use case needs only this per-ticket fact (sealed: one bid per
+	 * ticket; a ceiling tie: each ticket joins once) beside the standing bid
+	 * kept on the auction row.
+	 */
+	int (*bid_ticket_max)(void *self, cf_tx *tx, const char *auction_id, int32_t ticket_no,
+	                      bool *found, cf_money *max);
+	/**
+	 * Optional (version 2; NULL: the core calls bid_insert then update).
+	 * Append bid b and replace the auction row a (a->id == b->auction_id) in
+	 * one step, with the semantics of bid_insert followed by update: on
+	 * success a->row_version is incremented. CF_EEXISTS when (auction_id,
+	 * seq) is taken; CF_ECONFLICT when a->row_version does not match;
+	 * CF_ENOTFOUND when there is no such auction. Nothing is written on error.
+	 */
+	int (*bid_append)(void *self, cf_tx *tx, const cf_bid_row *b, cf_auction_row *a);
+	/* ---- end of version 2 ---- */
 } cf_auction_repo;
 
 #ifdef __cplusplus
