@@ -100,8 +100,7 @@ static int build_app(stack *s, cf_error *err)
 	int rc;
 
 	memset(&ports, 0, sizeof ports);
-	cf_system_config_from_env(&sc);
-	sc.secret_key = s->env.secret_key;
+	cf_system_config_from_config(&sc, &s->env.cfg); /* cf_config_load is the one reader */
 	if ((rc = cf_system_new(&s->sys, &sc, err)) < 0 ||
 	    (rc = cf_pg_store_new(&s->store, s->pool)) < 0)
 		return cf_error_default(err, rc);

@@ -164,6 +164,23 @@ void cf_system_config_from_env(cf_system_config *sc)
 		sc->password_cost = cf_parse_int(cost, 1, 11, &v) == CF_OK ? (int)v : -1;
 }
 
+void cf_system_config_from_config(cf_system_config *sc, const struct cf_config *cfg)
+{
+	memset(sc, 0, sizeof *sc);
+	sc->env = cf_env_name(cfg->env);
+	if (cfg->secret_key_len > 0) {
+		sc->secret_key = (const char *)cfg->secret_key;
+		sc->secret_key_len = cfg->secret_key_len;
+	}
+	if (cfg->data_key_id[0]) { /* empty when loaded without secrets */
+		sc->data_key_raw = cfg->data_key;
+		sc->data_key_id = cfg->data_key_id;
+	}
+	sc->password_cost = cfg->password_cost;
+	sc->has_test_now = cfg->has_test_now;
+	sc->test_now_ms = cfg->test_now_ms;
+}
+
 static int weak_secret(const char *k, size_t n)
 {
 	static const char *const weak[] = {"changeme", "secret", "development", NULL};
@@ -244,7 +261,9 @@ int cf_system_new(cf_system **out, const cf_system_config *sc, cf_error *err)
 		goto fail;
 	}
 	memcpy(s->key_id, id, strlen(id) + 1);
-	if (sc->data_key && *sc->data_key) {
+	if (sc->data_key_raw) {
+		memcpy(s->data_key, sc->data_key_raw, sizeof s->data_key);
+	} else if (sc->data_key && *sc->data_key) {
 		if (decode_data_key(sc->data_key, s->data_key) != CF_OK) {
 			rc = cf_error_set(
 			        err, CF_EINVALID, "invalid-configuration", "CHITFUND_DATA_KEY",
@@ -283,7 +302,10 @@ int cf_system_new(cf_system **out, const cf_system_config *sc, cf_error *err)
 	}
 
 	/* clock */
-	if (test && sc->test_now && *sc->test_now) {
+	if (test && sc->has_test_now) {
+		cf_offset_clock_init(&s->clock, sc->test_now_ms);
+		s->offset = true;
+	} else if (test && sc->test_now && *sc->test_now) {
 		int64_t start = 0;
 		if (cf_rfc3339_parse(sc->test_now, &start) != CF_OK) {
 			rc = cf_error_set(err, CF_EINVALID, "invalid-configuration",

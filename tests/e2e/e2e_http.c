@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -258,6 +259,8 @@ int e2e_sqlp(e2e_server *s, const char *pre, const char *sql, int n, const char 
 }
 
 static char **g_env; /* the server's environment (built once) */
+/* CHITFUND_TEST_NOW=..., changed by e2e_server_restart_at */
+static char g_test_now[96] = "CHITFUND_TEST_NOW=" E2E_TEST_NOW;
 
 static void build_env(e2e_server *s, const char *const *extra)
 {
@@ -281,7 +284,7 @@ static void build_env(e2e_server *s, const char *const *extra)
 	env[n++] = "SECRET_KEY=" E2E_SECRET;
 	env[n++] = "CHITFUND_ENV=test";
 	env[n++] = "CHITFUND_PASSWORD_COST=1";
-	env[n++] = "CHITFUND_TEST_NOW=2026-04-01T04:30:00Z";
+	env[n++] = g_test_now;
 	env[n++] = "CHITFUND_LOGIN_FAILURES_PER_ADDRESS=100000";
 	env[n++] = "CHITFUND_LOGIN_FAILURES_PER_ACCOUNT=3";
 	env[n++] = "CHITFUND_THREADS=32";
@@ -307,6 +310,8 @@ static pid_t spawn(e2e_server *s, const char *const *args, int *in_fd, int *out_
 		return -1;
 	pid = fork();
 	if (pid == 0) {
+		/* a server started inside a (forked) test dies with it */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		if (in_fd) {
 			dup2(pin[0], 0);
 			close(pin[1]);
@@ -372,6 +377,8 @@ int e2e_server_run(e2e_server *s, const char *const *args, const char *stdin_tex
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+static int serve(e2e_server *s);
+
 int e2e_server_start(e2e_server *s, const char *const *extra_env)
 {
 	const char *url = getenv("CF_TEST_DATABASE_URL");
@@ -408,8 +415,15 @@ int e2e_server_start(e2e_server *s, const char *const *extra_env)
 		fprintf(stderr, "e2e: chitfund-server migrate exited %d: %s\n", rc, out);
 		return -1;
 	}
-	static const char *const serve[] = {"serve", NULL};
-	s->pid = spawn(s, serve, NULL, NULL);
+	return serve(s);
+}
+
+/* Spawn `serve` and wait for /healthz. */
+static int serve(e2e_server *s)
+{
+	static const char *const args[] = {"serve", NULL};
+
+	s->pid = spawn(s, args, NULL, NULL);
 	if (s->pid < 0)
 		return -1;
 	for (int i = 0; i < 200; i++) { /* up to 10 s */
@@ -431,6 +445,21 @@ int e2e_server_start(e2e_server *s, const char *const *extra_env)
 	}
 	fprintf(stderr, "e2e: the server did not answer /healthz\n");
 	return -1;
+}
+
+int e2e_server_restart_at(e2e_server *s, const char *test_now)
+{
+	int n = snprintf(g_test_now, sizeof g_test_now, "CHITFUND_TEST_NOW=%s", test_now);
+
+	if (n < 0 || (size_t)n >= sizeof g_test_now)
+		return -1;
+	if (s->pid > 0) {
+		int st;
+		kill(s->pid, SIGTERM);
+		waitpid(s->pid, &st, 0);
+		s->pid = 0;
+	}
+	return serve(s);
 }
 
 void e2e_server_stop(e2e_server *s)

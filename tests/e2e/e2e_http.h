@@ -14,6 +14,9 @@
 /** The SECRET_KEY the server under test signs its tokens with. */
 #define E2E_SECRET "e2e-secret-key-0123456789abcdef0123456789abcdef"
 
+/** The server's clock at start (CHITFUND_TEST_NOW): 10:00 IST on 1 April 2026. */
+#define E2E_TEST_NOW "2026-04-01T04:30:00Z"
+
 /** A response (free with e2e_resp_free). */
 typedef struct e2e_resp {
 	int status;    /**< 0 when the request could not be made */
@@ -55,6 +58,15 @@ typedef struct e2e_server {
  * server's environment. Returns 0, or -1 with a message on stderr.
  */
 int e2e_server_start(e2e_server *s, const char *const *extra_env);
+/**
+ * Restart `serve` on the same database and port with its clock at test_now
+ * (RFC 3339; CHITFUND_TEST_NOW, also for every later e2e_server_run), and
+ * wait for /healthz: how a test moves the business date on. Tokens issued
+ * before have expired by the new clock when it moved past their lifetime.
+ * A server started inside a forked Check test dies with that test, so a test
+ * that restarts the server must be its runner's last. Returns 0, or -1.
+ */
+int e2e_server_restart_at(e2e_server *s, const char *test_now);
 /** SIGTERM the server, wait for it, drop the database. */
 void e2e_server_stop(e2e_server *s);
 /**

@@ -8,10 +8,14 @@
  * the statement, the ledger, a CSV report, termination (s.42), and
  * `chitfund-server verify` clean after each stage.
  *
- * The draws' money side (installment k+1 fixed when draw k settles) needs
- * the auction close to call cf__dues_on_draw_settled; the whole-life run of
- * the 20 draws is covered over the memory adapter in
- * tests/unit/test_app_money.c until then.
+ * The whole life of domain.md's 20-draw scheme: every draw and payment, a
+ * cheque bounce, a defaulter removed and substituted, every payout
+ * maker-checker, and three payments late with fees. An installment is fixed
+ * on the server's business date, so a fee needs that date to move on after
+ * the fixing: after draw 1 (which fixes installment 2, due 2026-04-01) the
+ * server is restarted with its clock on 2026-04-25 and installment 2 is paid
+ * back-dated (paid_on) on its due date by most tickets and 7, 21 and 24 days
+ * late by three. That test restarts the server, so it stays the runner's last.
  */
 #include <check.h>
 #include <stdio.h>
@@ -95,6 +99,24 @@ static int login(const char *email, char *token)
 	return st;
 }
 
+/* Who was registered with which token buffer (for relogin). */
+static struct {
+	char email[128];
+	char *token;
+} reg[128];
+static int nreg;
+
+/* Log the user behind a token buffer in again (the latest registration wins). */
+static void relogin(char *token)
+{
+	for (int i = nreg - 1; i >= 0; i--)
+		if (reg[i].token == token) {
+			ck_assert_int_eq(login(reg[i].email, token), 200);
+			return;
+		}
+	ck_abort_msg("relogin: unknown token buffer");
+}
+
 /* Register a user with a role; fills id (37) and token (1200). */
 static void user(const char *role, char *id, char *token)
 {
@@ -117,6 +139,10 @@ static void user(const char *role, char *id, char *token)
 		e2e_resp_free(&r);
 	}
 	ck_assert_int_eq(login(email, token), 200);
+	if (nreg < (int)(sizeof reg / sizeof reg[0])) {
+		snprintf(reg[nreg].email, sizeof reg[nreg].email, "%s", email);
+		reg[nreg++].token = token;
+	}
 }
 
 static void verify_cli_clean(void)
@@ -173,17 +199,26 @@ static void make_scheme(void)
 	e2e_resp_free(&r);
 }
 
-static int pay(const char *token, const char *key, int ticket, long amount, const char *method,
-               const char *reference, e2e_resp *r)
+/* POST /payments; paid_on NULL: today (the server's business date). */
+static int pay_on(const char *token, const char *key, int ticket, long amount, const char *method,
+                  const char *reference, const char *paid_on, e2e_resp *r)
 {
 	char body[512], hdr[320];
 
 	snprintf(body, sizeof body,
-	         "{\"scheme_id\":\"%s\",\"ticket_no\":%d,\"amount\":%ld,\"method\":\"%s\"%s%s%s}",
+	         "{\"scheme_id\":\"%s\",\"ticket_no\":%d,\"amount\":%ld,\"method\":\"%s\"%s%s%s"
+	         "%s%s%s}",
 	         scheme, ticket, amount, method, reference ? ",\"reference\":\"" : "",
-	         reference ? reference : "", reference ? "\"" : "");
+	         reference ? reference : "", reference ? "\"" : "",
+	         paid_on ? ",\"paid_on\":\"" : "", paid_on ? paid_on : "", paid_on ? "\"" : "");
 	snprintf(hdr, sizeof hdr, "Idempotency-Key: %s\r\n", key);
 	return req("POST", "/api/v1/payments", token, key ? hdr : NULL, body, r);
+}
+
+static int pay(const char *token, const char *key, int ticket, long amount, const char *method,
+               const char *reference, e2e_resp *r)
+{
+	return pay_on(token, key, ticket, amount, method, reference, NULL, r);
 }
 
 START_TEST(test_money_over_http)
@@ -414,6 +449,114 @@ static long owed(int t)
 	return v;
 }
 
+/* The whole-life run's later business date: 10:00 IST on 25 April 2026. */
+#define LIFE_LATER_NOW "2026-04-25T04:30:00Z"
+#define LIFE_LATER_DAY "2026-04-25"
+
+/* domain.md's late fee: principal x bps x days / (10000 x 30), rounded half-up. */
+static long late_fee(long principal, long bps, long days)
+{
+	long den = 10000L * 30;
+
+	return (principal * bps * days + den / 2) / den;
+}
+
+/* The principal ticket t owes on its fixed installments, less its advance. */
+static long principal_owed(int t)
+{
+	char path[160];
+	e2e_resp r;
+	const cJSON *tot;
+	long v;
+
+	snprintf(path, sizeof path, "/api/v1/schemes/%s/members/%d/statement", scheme, t);
+	req("GET", path, agent_tok, NULL, NULL, &r);
+	expect(&r, 200);
+	tot = cJSON_GetObjectItemCaseSensitive(r.json, "totals");
+	v = (long)jnum(tot, "net_due") - (long)jnum(tot, "paid") - (long)jnum(r.json, "advance");
+	e2e_resp_free(&r);
+	return v;
+}
+
+/* Installment 2 (due 2026-04-01, fixed that day by draw 1) paid late by three tickets. */
+static const struct {
+	int ticket;
+	const char *paid_on; /* NULL: today, 2026-04-25 */
+	long days;
+} late_pays[] = {{5, "2026-04-22", 21}, {9, "2026-04-08", 7}, {14, NULL, 24}};
+static long fee_of[21]; /* late fee charged to each ticket */
+
+/*
+ * Round 2 at the later clock: every ticket pays installment 2 back-dated to
+ * its due date (no fee), except late_pays, which pay principal plus the fee
+ * as of their paid_on. Returns the fees charged.
+ */
+static long pay_round_two_with_late_fees(void)
+{
+	char path[160];
+	long bps, grace, total = 0;
+	e2e_resp r;
+
+	snprintf(path, sizeof path, "/api/v1/schemes/%s", scheme);
+	req("GET", path, foreman_tok, NULL, NULL, &r);
+	expect(&r, 200);
+	bps = (long)jnum(r.json, "late_fee_bps_per_month");
+	grace = (long)jnum(r.json, "grace_days");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(bps, 200); /* the defaults the dates above assume */
+	ck_assert_int_eq(grace, 0);
+	for (int t = 1; t <= 20; t++) {
+		const char *paid_on = "2026-04-01";
+		long p = principal_owed(t), fee = 0;
+		const cJSON *allocs, *a;
+		char key[64];
+
+		if (p <= 0) /* ticket 19's substitute paid installment 2 already */
+			continue;
+		ck_assert_int_eq(p, S_PAISE);
+		for (size_t i = 0; i < sizeof late_pays / sizeof late_pays[0]; i++)
+			if (late_pays[i].ticket == t) {
+				paid_on = late_pays[i].paid_on;
+				fee = late_fee(p, bps, late_pays[i].days - grace);
+			}
+		snprintf(key, sizeof key, "life-2-%d-%d", t, (int)getpid());
+		pay_on(agent_tok, key, t, p + fee, "cash", NULL, paid_on, &r);
+		expect(&r, 201);
+		ck_assert_str_eq(jstr(&r, "paid_on"), paid_on ? paid_on : LIFE_LATER_DAY);
+		allocs = cJSON_GetObjectItemCaseSensitive(r.json, "allocations");
+		ck_assert_int_eq(cJSON_GetArraySize(allocs), 1);
+		a = cJSON_GetArrayItem(allocs, 0);
+		ck_assert_int_eq((int)jnum(a, "installment_no"), 2);
+		ck_assert_int_eq((long)jnum(a, "principal"), p);
+		ck_assert_msg((long)jnum(a, "penalty") == fee, "ticket %d: penalty %.0f, want %ld",
+		              t, jnum(a, "penalty"), fee);
+		ck_assert_int_eq((long)jnum(r.json, "advance"), 0);
+		e2e_resp_free(&r);
+		fee_of[t] = fee;
+		total += fee;
+	}
+	/* domain.md's vector: 5,000.00 at 200 bps for 21 days = 70.00; 7 days: 23.33 */
+	ck_assert_int_eq(fee_of[5], 7000);
+	ck_assert_int_eq(fee_of[9], 2333);
+	ck_assert_int_eq(fee_of[14], 8000);
+	/* the statement shows the fee, paid */
+	snprintf(path, sizeof path, "/api/v1/schemes/%s/members/5/statement", scheme);
+	req("GET", path, agent_tok, NULL, NULL, &r);
+	expect(&r, 200);
+	{
+		const cJSON *row =
+		        cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r.json, "items"), 1);
+
+		ck_assert_int_eq((int)jnum(row, "installment_no"), 2);
+		ck_assert_int_eq((long)jnum(row, "penalty"), 7000);
+		ck_assert_int_eq((long)jnum(row, "penalty_paid"), 7000);
+		ck_assert_int_eq((long)jnum(row, "paid"), S_PAISE);
+		ck_assert_int_eq((long)jnum(row, "balance"), 0);
+	}
+	e2e_resp_free(&r);
+	return total;
+}
+
 static void pay_all(int k, int skip)
 {
 	for (int t = 1; t <= 20; t++) {
@@ -509,13 +652,18 @@ static void payout(int k, const char *id, const char *checker_tok)
 START_TEST(test_whole_life_of_twenty_draws_over_http)
 {
 	char checker_id[37], checker_tok[1200], path[200], ids[20][37];
+	long fees = 0;
 	e2e_resp r;
 
 	make_scheme();
 	user("foreman", checker_id, checker_tok);
 	for (int k = 1; k <= 20; k++) {
-		/* every ticket pays what it owes; ticket 19 defaults on round 1 */
-		pay_all(k, k == 1 ? 19 : 0);
+		/* every ticket pays what it owes; ticket 19 defaults on round 1; three pay
+		 * installment 2 late */
+		if (k == 2)
+			fees = pay_round_two_with_late_fees();
+		else
+			pay_all(k, k == 1 ? 19 : 0);
 		if (k == 3) { /* a cheque that bounces, then cash */
 			char cid[37];
 
@@ -525,7 +673,7 @@ START_TEST(test_whole_life_of_twenty_draws_over_http)
 			e2e_resp_free(&r);
 			snprintf(path, sizeof path, "/api/v1/payments/%s/bounce", cid);
 			req("POST", path, agent_tok, NULL,
-			    "{\"bounced_on\":\"2026-04-01\",\"reason\":\"NSF\"}", &r);
+			    "{\"bounced_on\":\"" LIFE_LATER_DAY "\",\"reason\":\"NSF\"}", &r);
 			expect(&r, 200);
 			e2e_resp_free(&r);
 		}
@@ -552,6 +700,13 @@ START_TEST(test_whole_life_of_twenty_draws_over_http)
 			e2e_resp_free(&r);
 			snprintf(sub_id[17], sizeof sub_id[17], "%s", nid);
 			snprintf(sub_tok[17], sizeof sub_tok[17], "%s", ntok);
+			/* the business date moves on to 2026-04-25 (installment 2 is
+			 * fixed and due); the tokens issued before have expired */
+			ck_assert_int_eq(e2e_server_restart_at(&srv, LIFE_LATER_NOW), 0);
+			relogin(foreman_tok);
+			relogin(agent_tok);
+			relogin(checker_tok);
+			relogin(sub_tok[5]); /* ticket 7 elects no security */
 		}
 	}
 	snprintf(path, sizeof path, "/api/v1/schemes/%s", scheme);
@@ -576,6 +731,8 @@ START_TEST(test_whole_life_of_twenty_draws_over_http)
 		}
 		ck_assert_int_eq((long)jnum(b, "gst_payable"), -1710000L);
 		ck_assert_int_eq((long)jnum(b, "commission_income"), -9500000L);
+		ck_assert_int_eq(fees, 7000 + 2333 + 8000);
+		ck_assert_int_eq((long)jnum(b, "late_fee_income"), -fees);
 	}
 	e2e_resp_free(&r);
 	/* each statement matches domain.md's schedule */
@@ -593,9 +750,15 @@ START_TEST(test_whole_life_of_twenty_draws_over_http)
 			              "ticket %d installment %d: %.0f", t, k + 1,
 			              jnum(row, "net_due"));
 			ck_assert_int_eq((long)jnum(row, "balance"), 0);
+			/* the late fees stay on the statement, paid */
+			ck_assert_int_eq((long)jnum(row, "penalty"), k == 1 ? fee_of[t] : 0);
+			ck_assert_int_eq((long)jnum(row, "penalty_paid"), k == 1 ? fee_of[t] : 0);
 			k++;
 		}
 		ck_assert_int_eq(k, 20);
+		ck_assert_int_eq(
+		        (long)jnum(cJSON_GetObjectItemCaseSensitive(r.json, "totals"), "penalty"),
+		        fee_of[t]);
 		if (t != 19) /* the substitute paid ticket 19's dues from the start */
 			ck_assert_int_eq(
 			        (long)jnum(cJSON_GetObjectItemCaseSensitive(r.json, "totals"),

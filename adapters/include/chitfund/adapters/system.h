@@ -6,8 +6,7 @@
  * and digest (SHA-256).
  *
  *   cf_system_config sc;
- *   cf_system_config_from_env(&sc);     // optional; or fill by hand
- *   sc.secret_key = ...;
+ *   cf_system_config_from_config(&sc, &cfg); // from cf_config_load; or fill by hand
  *   cf_system *sys;
  *   cf_system_new(&sys, &sc, &err);
  *   cf_system_ports(sys, &ports);       // fills the six service ports
@@ -19,6 +18,7 @@
 #ifndef CHITFUND_ADAPTERS_SYSTEM_H
 #define CHITFUND_ADAPTERS_SYSTEM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,6 +42,10 @@ typedef struct cf_system_config {
 	const char *data_key_id; /**< key id stored beside each sealed value (NULL: "k1") */
 	int password_cost;       /**< yescrypt cost 1..11 (0: 5, or 1 in test) */
 	const char *test_now;    /**< RFC 3339 start instant; honoured only in test */
+	const uint8_t *data_key_raw; /**< the 32 key bytes themselves (NULL: use data_key);
+	                                  when set, data_key is ignored */
+	bool has_test_now;           /**< test_now_ms is the start instant (test_now ignored) */
+	int64_t test_now_ms;         /**< start instant, Unix ms; honoured only in test */
 } cf_system_config;
 
 /** Opaque holder of the keys and clocks behind the ports. */
@@ -54,6 +58,17 @@ typedef struct cf_system cf_system;
  * borrowed from the environment.
  */
 void cf_system_config_from_env(cf_system_config *sc);
+
+struct cf_config;
+
+/**
+ * Fill *sc from a configuration that cf_config_load (cf_infra/config.h) has
+ * already read and checked: CHITFUND_ENV, the SECRET_KEY bytes, the decoded
+ * CHITFUND_DATA_KEY and its id, the resolved password cost and the
+ * CHITFUND_TEST_NOW instant. Reads no environment variable. *sc borrows cfg's
+ * storage: keep cfg alive and unchanged until cf_system_new returns.
+ */
+void cf_system_config_from_config(cf_system_config *sc, const struct cf_config *cfg);
 
 /**
  * Build the ports' state. CF_EINVALID (err->field names the setting: a short
