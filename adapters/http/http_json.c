@@ -279,7 +279,7 @@ static int object_dup(const cJSON *obj, const char ***scratch, size_t *cap, cons
  */
 static int walk(cJSON *root, const char *buf, size_t len, const char **dup)
 {
-	cJSON *stack[CF_JSON_MAX_DEPTH + 1];
+	cJSON *stack[CF_JSON_MAX_DEPTH + 1] = {0};
 	const char **scratch = NULL;
 	size_t cap = 0, pos = 0;
 	int sp = 0, rc = 0;

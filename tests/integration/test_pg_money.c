@@ -186,7 +186,6 @@ static int pay(const cf_actor *who, int32_t t, int64_t amount, cf_payment_method
 	return cf_payment_record(g_app, who, &q, idem, v, rep, err);
 }
 
-
 START_TEST(test_money_life_on_postgres)
 {
 	cf_payment_view v, b;
@@ -231,7 +230,7 @@ START_TEST(test_money_life_on_postgres)
 		cf_auction_create_req req = {1, 0, 0, 0};
 		cf_auction_view av;
 		cf_auction_result r;
-	
+
 		ck_assert_int_eq(cf_auction_create(g_app, &g_foreman, g_scheme, &req, &av, &err),
 		                 CF_OK);
 		memcpy(id, av.a.id, sizeof id);

@@ -136,7 +136,6 @@ static void make_scheme(int32_t n, int32_t grace)
 
 /* ---- settlement hook (what the auction close calls inside its transaction) ---- */
 
-
 /* Run draw k: ticket `bidder` bids `discount` (0: no bid). Returns the auction id. */
 static void draw(int32_t k, int32_t bidder, int64_t discount, char id[CF_ID_SIZE],
                  cf_auction_result *res)
