@@ -201,7 +201,7 @@ install: all
 		install -m 644 libchitfund/include/chitfund/sys/*.h $(DESTDIR)$(PREFIX)/include/chitfund/sys/; fi
 	if ls adapters/include/chitfund/adapters/*.h >/dev/null 2>&1; then \
 		install -m 644 adapters/include/chitfund/adapters/*.h $(DESTDIR)$(PREFIX)/include/chitfund/adapters/; fi
-	install -m 644 $(PC) $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' chitfund.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/chitfund.pc
 	install -m 755 $(SERVER) $(DESTDIR)$(PREFIX)/bin/
 	install -d $(DESTDIR)$(PREFIX)/share/chitfund/migrations
 	install -m 644 migrations/*.sql $(DESTDIR)$(PREFIX)/share/chitfund/migrations/
