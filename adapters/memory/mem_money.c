@@ -920,6 +920,7 @@ void cf_memory_money_ports(cf_memory_money *m, cf_ports *p)
 	                           disb_list,
 	                           refund_insert,
 	                           refund_list,
-	                           demand_insert};
+	                           demand_insert,
+	                           NULL /* receipt_assign_at_commit: receipt_assign does it */};
 	p->overdue = (cf_overdue_source){CF_OVERDUE_SOURCE_VERSION, m, od_overdue};
 }

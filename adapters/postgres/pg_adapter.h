@@ -13,13 +13,13 @@ struct cf_pg_store {
 	cf_pg_pool *pool;
 };
 
-/* An audit append waiting for the commit (pg_audit.c). */
-typedef struct cf_pgad_audit_pending cf_pgad_audit_pending;
+/* A statement waiting to be sent with the commit (pg_deferred.c). */
+typedef struct cf_pgad_deferred cf_pgad_deferred;
 
 struct cf_tx {
 	cf_pg_store *store;
 	cf_pg_conn *conn;
-	cf_pgad_audit_pending *audit_pending; /* deferred audit appends, oldest first */
+	cf_pgad_deferred *deferred; /* statements sent with COMMIT, oldest first */
 };
 
 /* Run a named prepared statement in tx; *out (may be NULL) owns the result. */
@@ -53,15 +53,35 @@ int cf_pgad_i32_or0(const PGresult *r, int row, int col, int32_t *out);
 int cf_pgad_bool(const PGresult *r, int row, int col, bool *out);
 
 /*
- * Commit tx with its deferred audit appends: the appends (cf_audit_append,
- * migration 0031) and COMMIT go in one pipeline, one round trip, so the
- * chain head lock is held only for the commit. Without a transaction block
- * (a read-only unit) the appends autocommit. Errors as cf_pg_commit (the
- * first failing statement's status); the caller rolls back on failure.
+ * Reads a deferred statement's result (borrowed) into ctx; called at commit
+ * when the statement succeeded, before the COMMIT's result is known: the
+ * outputs count only when cf_pgad_deferred_commit returns CF_OK. A negative
+ * return fails the commit call (the transaction may still have committed).
  */
-int cf_pgad_audit_commit(cf_tx *tx);
-/* Free tx's deferred audit appends without writing them (rollback, end). */
-void cf_pgad_audit_discard(cf_tx *tx);
+typedef int (*cf_pgad_deferred_fn)(const PGresult *r, void *ctx);
+
+/*
+ * Queue sql (static text, unnamed: planned at commit) with n parameters to
+ * be sent with tx's COMMIT (pg_deferred.c). values (NULL: SQL NULL),
+ * lengths and formats as PQexecParams (lengths/formats may be NULL: all
+ * text); the bytes are copied. The statement must raise when it cannot do
+ * its job: the COMMIT behind it is already on the wire. Queued statements
+ * run in order after everything tx sent before its commit. CF_ENOMEM,
+ * CF_EINVALID.
+ */
+int cf_pgad_defer(cf_tx *tx, const char *sql, int n, const char *const *values, const int *lengths,
+                  const int *formats, cf_pgad_deferred_fn on_result, void *ctx);
+/*
+ * Commit tx with its deferred statements: they and COMMIT go in one
+ * pipeline, one round trip, so the single-row locks they take (audit chain
+ * head, receipt counter) are held only for the commit. Without a
+ * transaction block (a read-only unit) they autocommit. Errors as
+ * cf_pg_commit (the first failing statement's status); the caller rolls back
+ * on failure. The queue is emptied either way.
+ */
+int cf_pgad_deferred_commit(cf_tx *tx);
+/* Free tx's deferred statements without sending them (rollback, end). */
+void cf_pgad_deferred_discard(cf_tx *tx);
 
 /* Port fillers, one per module. */
 void cf_pgad_user_ports(cf_pg_store *s, cf_ports *out);

@@ -76,49 +76,7 @@ static int audit_insert(void *self, cf_tx *tx, const cf_audit_entry *e)
 	return rows == 1 ? CF_OK : CF_ERROR;
 }
 
-/* ---- deferred append, written at commit ---- */
-
-struct cf_pgad_audit_pending {
-	cf_pgad_audit_pending *next;
-	cf_audit_entry e;
-	size_t tail_len;
-	char tail[]; /* tail_len bytes */
-};
-
-static int audit_append(void *self, cf_tx *tx, const cf_audit_entry *e, const char *tail,
-                        size_t tail_len)
-{
-	cf_pgad_audit_pending *a, **at;
-
-	(void)self;
-	if (tx == NULL || tx->conn == NULL || e == NULL || (tail == NULL && tail_len > 0) ||
-	    tail_len > INT32_MAX)
-		return CF_EINVALID;
-	a = malloc(sizeof *a + tail_len + 1);
-	if (a == NULL)
-		return CF_ENOMEM;
-	a->next = NULL;
-	a->e = *e;
-	a->tail_len = tail_len;
-	if (tail_len > 0)
-		memcpy(a->tail, tail, tail_len);
-	for (at = &tx->audit_pending; *at != NULL; at = &(*at)->next)
-		;
-	*at = a;
-	return CF_OK;
-}
-
-void cf_pgad_audit_discard(cf_tx *tx)
-{
-	if (tx == NULL)
-		return;
-	while (tx->audit_pending != NULL) {
-		cf_pgad_audit_pending *a = tx->audit_pending;
-
-		tx->audit_pending = a->next;
-		free(a);
-	}
-}
+/* ---- append: linked in SQL, sent with COMMIT (pg_deferred.c) ---- */
 
 /* Empty optional text is NULL, as audit_insert writes it. */
 static const char *opt(const char *s)
@@ -126,96 +84,34 @@ static const char *opt(const char *s)
 	return (s && *s) ? s : NULL;
 }
 
-static int send_append(PGconn *pg, const cf_pgad_audit_pending *a)
+static int audit_append(void *self, cf_tx *tx, const cf_audit_entry *e, const char *tail,
+                        size_t tail_len)
 {
 	char at[24];
 	const char *v[10];
 	int len[10] = {0};
 	int fmt[10] = {0};
 
-	snprintf(at, sizeof at, "%lld", (long long)a->e.at_ms);
-	v[0] = at;
-	v[1] = opt(a->e.actor_id);
-	v[2] = opt(a->e.actor_role);
-	v[3] = a->e.action;
-	v[4] = a->e.entity;
-	v[5] = opt(a->e.entity_id);
-	v[6] = a->e.summary;
-	v[7] = opt(a->e.request_id);
-	v[8] = opt(a->e.client_addr);
-	v[9] = a->tail; /* bytea, binary: the bytes as the core built them */
-	len[9] = (int)a->tail_len;
-	fmt[9] = 1;
-	return PQsendQueryParams(pg,
-	                         "SELECT cf_audit_append($1::bigint, $2, $3, $4, $5, $6, $7, $8, "
-	                         "$9, $10::bytea)",
-	                         10, NULL, v, len, fmt, 0)
-	               ? CF_OK
-	               : CF_EUNAVAILABLE;
-}
-
-int cf_pgad_audit_commit(cf_tx *tx)
-{
-	PGconn *pg;
-	bool commit;
-	int rc = CF_OK, sent = 0;
-
-	if (tx == NULL || tx->conn == NULL)
+	(void)self;
+	if (e == NULL || (tail == NULL && tail_len > 0) || tail_len > INT32_MAX / 2)
 		return CF_EINVALID;
-	pg = cf_pg_conn_pg(tx->conn);
-	commit = PQtransactionStatus(pg) == PQTRANS_INTRANS;
-	if (!PQenterPipelineMode(pg))
-		return CF_EUNAVAILABLE;
-	for (const cf_pgad_audit_pending *a = tx->audit_pending; a != NULL && rc == CF_OK;
-	     a = a->next) {
-		rc = send_append(pg, a);
-		sent += rc == CF_OK;
-	}
-	if (rc == CF_OK && commit) {
-		if (PQsendQueryParams(pg, "COMMIT", 0, NULL, NULL, NULL, NULL, 0))
-			sent++;
-		else
-			rc = CF_EUNAVAILABLE;
-	}
-	if (!PQpipelineSync(pg) && rc == CF_OK)
-		rc = CF_EUNAVAILABLE;
-	/* one result (then NULL) per statement sent, then the sync */
-	for (int i = 0; i < sent; i++) {
-		PGresult *r = PQgetResult(pg);
-
-		if (r == NULL) {
-			if (rc == CF_OK)
-				rc = CF_EUNAVAILABLE;
-			break;
-		}
-		if (rc == CF_OK && PQresultStatus(r) != PGRES_PIPELINE_ABORTED) {
-			rc = cf_pg_check(pg, r, NULL);
-			/* COMMIT of an aborted transaction "succeeds" as ROLLBACK */
-			if (rc == CF_OK && commit && i == sent - 1 &&
-			    strcmp(PQcmdStatus(r), "ROLLBACK") == 0)
-				rc = CF_ERROR;
-		} else if (rc == CF_OK) {
-			rc = CF_ERROR;
-		}
-		PQclear(r);
-		while ((r = PQgetResult(pg)) != NULL)
-			PQclear(r);
-	}
-	for (;;) {
-		PGresult *r = PQgetResult(pg);
-		bool sync;
-
-		if (r == NULL)
-			break;
-		sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
-		PQclear(r);
-		if (sync)
-			break;
-	}
-	if (!PQexitPipelineMode(pg) && rc == CF_OK)
-		rc = CF_EUNAVAILABLE;
-	cf_pgad_audit_discard(tx);
-	return rc;
+	snprintf(at, sizeof at, "%lld", (long long)e->at_ms);
+	v[0] = at;
+	v[1] = opt(e->actor_id);
+	v[2] = opt(e->actor_role);
+	v[3] = e->action;
+	v[4] = e->entity;
+	v[5] = opt(e->entity_id);
+	v[6] = e->summary;
+	v[7] = opt(e->request_id);
+	v[8] = opt(e->client_addr);
+	v[9] = tail ? tail : ""; /* bytea, binary: the bytes as the core built them */
+	len[9] = (int)tail_len;
+	fmt[9] = 1;
+	return cf_pgad_defer(tx,
+	                     "SELECT cf_audit_append($1::bigint, $2, $3, $4, $5, $6, $7, $8, $9, "
+	                     "$10::bytea)",
+	                     10, v, len, fmt, NULL, NULL);
 }
 
 static int read_entry(const PGresult *r, int row, cf_audit_entry *e)

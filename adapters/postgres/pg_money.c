@@ -704,6 +704,40 @@ static int receipt_assign(void *self, cf_tx *tx, const char *payment_id, int32_t
 	return rc;
 }
 
+static int read_receipt_seq(const PGresult *r, void *ctx)
+{
+	return PQntuples(r) == 1 ? cf_pgad_i64(r, 0, 0, (int64_t *)ctx) : CF_ERROR;
+}
+
+static int receipt_assign_at_commit(void *self, cf_tx *tx, const char *payment_id, int32_t fy,
+                                    const char *prefix, const char *idem_user, const char *idem_key,
+                                    int status, const char *body_template, const char *placeholder,
+                                    int64_t now_ms, int64_t *seq)
+{
+	cf_pg_params p;
+
+	(void)self;
+	if (seq == NULL)
+		return CF_EINVALID;
+	if (!cf_pgad_is_uuid(payment_id) || (idem_key != NULL && !cf_pgad_is_uuid(idem_user)))
+		return CF_ENOTFOUND;
+	cf_pg_params_init(&p);
+	cf_pg_param_text(&p, payment_id);
+	cf_pg_param_int64(&p, fy);
+	cf_pg_param_text(&p, prefix);
+	cf_pg_param_text(&p, idem_key ? idem_user : NULL);
+	cf_pg_param_text(&p, idem_key);
+	cf_pg_param_int64(&p, status);
+	cf_pg_param_text(&p, body_template ? body_template : "");
+	cf_pg_param_text(&p, placeholder && placeholder[0] ? placeholder : "\x01");
+	cf_pg_param_int64(&p, now_ms);
+	/* migration 0032: raises when the payment or the claimed key is missing */
+	return cf_pgad_defer(tx,
+	                     "SELECT cf_receipt_assign($1::uuid, $2::int, $3, $4::uuid, $5, "
+	                     "$6::int, $7, $8, $9::bigint)",
+	                     p.n, p.values, NULL, NULL, read_receipt_seq, seq);
+}
+
 /* ---- prizes ---- */
 
 #define PRIZE_COLS                                                                                 \
@@ -1179,6 +1213,7 @@ void cf_pg_money_ports(cf_pg_store *s, cf_ports *out)
 	                             disb_list,
 	                             refund_insert,
 	                             refund_list,
-	                             demand_insert};
+	                             demand_insert,
+	                             receipt_assign_at_commit};
 	out->overdue = (cf_overdue_source){CF_OVERDUE_SOURCE_VERSION, s, od_overdue};
 }

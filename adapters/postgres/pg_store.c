@@ -87,7 +87,7 @@ static int uow_begin_read(void *self, cf_tx **out)
 
 static void tx_end(cf_tx *tx)
 {
-	cf_pgad_audit_discard(tx);
+	cf_pgad_deferred_discard(tx);
 	cf_pg_pool_release(tx->store->pool, tx->conn);
 	free(tx);
 }
@@ -99,9 +99,9 @@ static int uow_commit(void *self, cf_tx *tx)
 	(void)self;
 	if (tx == NULL)
 		return CF_EINVALID;
-	if (tx->audit_pending != NULL) {
-		/* the deferred audit appends and COMMIT in one round trip */
-		rc = cf_pgad_audit_commit(tx);
+	if (tx->deferred != NULL) {
+		/* the deferred statements and COMMIT in one round trip */
+		rc = cf_pgad_deferred_commit(tx);
 		if (rc != CF_OK) {
 			cf_pg_rollback(tx->conn);
 			if (rc != CF_ERETRY && rc != CF_EUNAVAILABLE)

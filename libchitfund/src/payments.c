@@ -27,7 +27,35 @@ typedef struct record_ctx {
 	const cf_idem *idem;
 	cf_payment_view *out;
 	cf_idem_reply *reply;
+	/* the receipt number is taken with the commit (receipt_assign_at_commit):
+	 * cf_payment_record finishes the answer once the commit succeeded */
+	bool at_commit;
+	int status;
+	char *body; /* the rendered answer with placeholder (owned) */
+	char prefix[16];
+	char placeholder[32];
 } record_ctx;
+
+/* After the commit: the receipt number into the view and the key's answer. */
+static int finish_receipt(record_ctx *c)
+{
+	cf_payment *p = &c->out->p;
+
+	int n;
+
+	if (p->receipt_seq <= 0)
+		return CF_ERROR;
+	n = snprintf(p->receipt_no, sizeof p->receipt_no, "%s%06" PRId64, c->prefix,
+	             p->receipt_seq);
+	if (n < 0 || (size_t)n >= sizeof p->receipt_no)
+		return CF_ERROR;
+	if (c->idem == NULL || c->reply == NULL)
+		return CF_OK;
+	cf_idem_reply_free(c->reply);
+	c->reply->status = c->status;
+	return cf__replace_all(c->body ? c->body : "", c->placeholder, p->receipt_no,
+	                       &c->reply->body, &c->reply->len);
+}
 
 static int do_record(cf_uc *uc, void *vctx)
 {
@@ -53,6 +81,9 @@ static int do_record(cf_uc *uc, void *vctx)
 	cf_payment_view_free(c->out);
 	memset(p, 0, sizeof *p);
 	memset(&tm, 0, sizeof tm);
+	free(c->body); /* an earlier attempt's */
+	c->body = NULL;
+	c->at_commit = false;
 	if ((rc = cf__require_auth(uc)) < 0 || (rc = cf__money_ready(uc)) < 0)
 		return rc;
 	if ((rc = cf__idem_begin(uc, c->idem, c->reply)) != 0)
@@ -193,7 +224,24 @@ static int do_record(cf_uc *uc, void *vctx)
 	         (int)paid_on.year, (int)paid_on.month, (int)paid_on.day);
 	if ((rc = cf__audit(uc, "payment.record", "payment", p->id, summary)) < 0)
 		goto out;
-	/* serialisation point, last: the year's receipt counter (and the key's answer) */
+	/* serialisation point, last: the year's receipt counter (and the key's answer),
+	 * with the commit when the adapter can (the lock is then held only for it) */
+	if (MR(uc)->version >= 2 && MR(uc)->receipt_assign_at_commit != NULL) {
+		rc = MR(uc)->receipt_assign_at_commit(
+		        MRS(uc), uc->tx, p->id, p->receipt_fy, prefix,
+		        c->idem ? uc->actor->user_id : NULL, c->idem ? c->idem->key : NULL, status,
+		        body ? body : "", placeholder, uc->now_ms, &p->receipt_seq);
+		if (rc < 0)
+			goto out;
+		c->at_commit = true;
+		c->status = status;
+		c->body = body;
+		body = NULL;
+		cf__copy(c->prefix, sizeof c->prefix, prefix);
+		cf__copy(c->placeholder, sizeof c->placeholder, placeholder);
+		rc = CF_OK;
+		goto out;
+	}
 	rc = MR(uc)->receipt_assign(MRS(uc), uc->tx, p->id, p->receipt_fy, prefix,
 	                            c->idem ? uc->actor->user_id : NULL,
 	                            c->idem ? c->idem->key : NULL, status, body ? body : "",
@@ -222,7 +270,7 @@ int cf_payment_record(cf_app *app, const cf_actor *actor, const cf_payment_req *
                       const cf_idem *idem, cf_payment_view *out, cf_idem_reply *reply,
                       cf_error *err)
 {
-	record_ctx c = {req, idem, out, reply};
+	record_ctx c;
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -242,7 +290,15 @@ int cf_payment_record(cf_app *app, const cf_actor *actor, const cf_payment_req *
 	if (req->has_paid_on && !cf_date_valid(req->paid_on))
 		return cf_error_set(err, CF_EINVALID, CF_SLUG_VALIDATION, "paid_on",
 		                    "paid_on must be a date");
+	memset(&c, 0, sizeof c);
+	c.req = req;
+	c.idem = idem;
+	c.out = out;
+	c.reply = reply;
 	rc = cf__run(app, actor, do_record, &c, err);
+	if (rc == CF_OK && c.at_commit)
+		rc = cf_error_default(err, finish_receipt(&c));
+	free(c.body);
 	if (rc < 0) {
 		cf_payment_view_free(out);
 		memset(out, 0, sizeof *out);

@@ -18,6 +18,7 @@
 
 #include "chitfund/adapters/memory.h"
 #include "chitfund/adapters/postgres.h"
+#include "chitfund/adapters/postgres_money.h"
 #include "chitfund/app.h"
 #include "chitfund/schemes.h"
 #include "chitfund/sys/ports.h"
@@ -983,6 +984,45 @@ START_TEST(test_concurrent_sql_appends_keep_the_chain)
 }
 END_TEST
 
+/* The receipt number taken with the commit: a missing payment fails the commit (no gap). */
+START_TEST(test_receipt_at_commit_refuses_a_missing_payment)
+{
+	cf_ports mp;
+	cf_tx *tx;
+	cf_user_row u;
+	PGresult *r = NULL;
+	int64_t seq = -1;
+	char pid[CF_ID_SIZE];
+
+	memset(&mp, 0, sizeof mp);
+	cf_pg_money_ports(g_store, &mp);
+	ck_assert_uint_ge(mp.money.version, 2);
+	ck_assert_ptr_nonnull(mp.money.receipt_assign_at_commit);
+	new_id(pid);
+	tx = begin();
+	insert_user(tx, "rc", CF_ROLE_SUBSCRIBER, &u);
+	ck_assert_int_eq(mp.money.receipt_assign_at_commit(mp.money.self, tx, pid, 2999,
+	                                                   "R/2999-00/", NULL, NULL, 201, "", "",
+	                                                   1774000000000LL, &seq),
+	                 CF_OK);
+	ck_assert_int_lt(g_ports.uow.commit(g_ports.uow.self, tx), 0);
+	tx = begin();
+	{
+		cf_user_row got;
+
+		ck_assert_int_eq(g_ports.users.get(g_ports.users.self, tx, u.id, &got),
+		                 CF_ENOTFOUND);
+	}
+	ck_assert_int_eq(cf_pg_exec(cf_pg_tx_conn(tx),
+	                            "SELECT count(*) FROM receipt_counters WHERE fy = 2999", NULL,
+	                            &r, NULL),
+	                 CF_OK);
+	ck_assert_str_eq(PQgetvalue(r, 0, 0), "0"); /* the counter did not move */
+	PQclear(r);
+	rollback(tx);
+}
+END_TEST
+
 /* ---- concurrent enrolment through the ports ---- */
 
 typedef struct enroller {
@@ -1326,6 +1366,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_tickets_and_agents);
 	tcase_add_test(tc, test_audit_chain);
 	tcase_add_test(tc, test_audit_append_links_in_sql_at_commit);
+	tcase_add_test(tc, test_receipt_at_commit_refuses_a_missing_payment);
 	suite_add_tcase(s, tc);
 
 	tcase_set_timeout(cc, 120);

@@ -28,7 +28,7 @@
 extern "C" {
 #endif
 
-#define CF_MONEY_REPO_VERSION 1
+#define CF_MONEY_REPO_VERSION 2
 
 /** A ticket's money state (one row per ticket of a running scheme). */
 typedef struct cf_ticket_acct {
@@ -170,6 +170,19 @@ typedef struct cf_money_repo {
 	int (*refund_list)(void *self, cf_tx *tx, const char *scheme_id, cf_refund_array *out);
 	int (*demand_insert)(void *self, cf_tx *tx, const cf_demand *d);
 	/* ---- end of version 1 ---- */
+	/**
+	 * Optional (version 2; NULL: the core calls receipt_assign). The same
+	 * work as receipt_assign, but the adapter may do it with the commit of
+	 * tx (postgres: pipelined after the audit append, before COMMIT, so the
+	 * counter lock is held only for the commit): *seq (which must outlive
+	 * the commit) is written by then and means something only when the
+	 * commit succeeds. A missing payment or claimed key fails the commit.
+	 * Strings are copied. CF_ENOMEM.
+	 */
+	int (*receipt_assign_at_commit)(void *self, cf_tx *tx, const char *payment_id, int32_t fy,
+	                                const char *prefix, const char *idem_user,
+	                                const char *idem_key, int status, const char *body_template,
+	                                const char *placeholder, int64_t now_ms, int64_t *seq);
 } cf_money_repo;
 
 #ifdef __cplusplus

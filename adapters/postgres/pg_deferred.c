@@ -1,0 +1,168 @@
+/*
+ * pg_deferred.c - statements a unit of work sends with its COMMIT.
+ *
+ * The serialisation points (the audit chain head, the receipt counter) are
+ * single rows that every writer updates, and PostgreSQL keeps a row lock
+ * until the commit is durable. Statements that take them are queued in the
+ * tx and sent at commit in one libpq pipeline with COMMIT: the server runs
+ * them back to back, so the locks are held for the server-side work and the
+ * commit only, never across a client round trip. Each statement must raise
+ * (not return zero rows) when it cannot do its job, because the COMMIT
+ * behind it is already sent; a failure aborts the rest of the pipeline and
+ * the transaction.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pg_adapter.h"
+
+struct cf_pgad_deferred {
+	cf_pgad_deferred *next;
+	const char *sql;
+	int n;
+	cf_pgad_deferred_fn on_result;
+	void *ctx;
+	const char *values[CF_PG_MAX_PARAMS];
+	int lengths[CF_PG_MAX_PARAMS];
+	int formats[CF_PG_MAX_PARAMS];
+	char data[]; /* the parameters' bytes */
+};
+
+int cf_pgad_defer(cf_tx *tx, const char *sql, int n, const char *const *values, const int *lengths,
+                  const int *formats, cf_pgad_deferred_fn on_result, void *ctx)
+{
+	cf_pgad_deferred *d, **at;
+	size_t total = 0, off = 0;
+	int len[CF_PG_MAX_PARAMS];
+
+	if (tx == NULL || tx->conn == NULL || sql == NULL || n < 0 || n > CF_PG_MAX_PARAMS ||
+	    (n > 0 && values == NULL))
+		return CF_EINVALID;
+	for (int i = 0; i < n; i++) {
+		bool binary = formats != NULL && formats[i] == 1;
+		size_t l;
+
+		if (values[i] == NULL) {
+			len[i] = 0;
+			continue;
+		}
+		if (binary && (lengths == NULL || lengths[i] < 0))
+			return CF_EINVALID;
+		l = binary ? (size_t)lengths[i] : strlen(values[i]);
+		if (l > (size_t)INT32_MAX / 2)
+			return CF_EINVALID;
+		len[i] = (int)l;
+		total += l + 1;
+	}
+	d = malloc(sizeof *d + total + 1);
+	if (d == NULL)
+		return CF_ENOMEM;
+	memset(d, 0, sizeof *d);
+	d->sql = sql;
+	d->n = n;
+	d->on_result = on_result;
+	d->ctx = ctx;
+	for (int i = 0; i < n; i++) {
+		d->formats[i] = formats != NULL ? formats[i] : 0;
+		d->lengths[i] = len[i];
+		if (values[i] == NULL) {
+			d->values[i] = NULL;
+			continue;
+		}
+		memcpy(d->data + off, values[i], (size_t)len[i]);
+		d->data[off + (size_t)len[i]] = '\0';
+		d->values[i] = d->data + off;
+		off += (size_t)len[i] + 1;
+	}
+	for (at = &tx->deferred; *at != NULL; at = &(*at)->next)
+		;
+	*at = d;
+	return CF_OK;
+}
+
+void cf_pgad_deferred_discard(cf_tx *tx)
+{
+	if (tx == NULL)
+		return;
+	while (tx->deferred != NULL) {
+		cf_pgad_deferred *d = tx->deferred;
+
+		tx->deferred = d->next;
+		free(d);
+	}
+}
+
+int cf_pgad_deferred_commit(cf_tx *tx)
+{
+	PGconn *pg;
+	bool commit;
+	int rc = CF_OK, sent = 0;
+	const cf_pgad_deferred *d;
+
+	if (tx == NULL || tx->conn == NULL)
+		return CF_EINVALID;
+	pg = cf_pg_conn_pg(tx->conn);
+	commit = PQtransactionStatus(pg) == PQTRANS_INTRANS;
+	if (!PQenterPipelineMode(pg)) {
+		cf_pgad_deferred_discard(tx);
+		return CF_EUNAVAILABLE;
+	}
+	for (d = tx->deferred; d != NULL && rc == CF_OK; d = d->next) {
+		if (PQsendQueryParams(pg, d->sql, d->n, NULL, d->values, d->lengths, d->formats, 0))
+			sent++;
+		else
+			rc = CF_EUNAVAILABLE;
+	}
+	if (rc == CF_OK && commit) {
+		if (PQsendQueryParams(pg, "COMMIT", 0, NULL, NULL, NULL, NULL, 0))
+			sent++;
+		else
+			rc = CF_EUNAVAILABLE;
+	}
+	if (!PQpipelineSync(pg) && rc == CF_OK)
+		rc = CF_EUNAVAILABLE;
+	/* one result (then NULL) per statement sent, then the sync */
+	d = tx->deferred;
+	for (int i = 0; i < sent; i++) {
+		PGresult *r = PQgetResult(pg);
+		bool is_commit = commit && i == sent - 1;
+
+		if (r == NULL) {
+			if (rc == CF_OK)
+				rc = CF_EUNAVAILABLE;
+			break;
+		}
+		if (rc == CF_OK && PQresultStatus(r) == PGRES_PIPELINE_ABORTED) {
+			rc = CF_ERROR;
+		} else if (rc == CF_OK) {
+			rc = cf_pg_check(pg, r, NULL);
+			/* COMMIT of an aborted transaction "succeeds" as ROLLBACK */
+			if (rc == CF_OK && is_commit && strcmp(PQcmdStatus(r), "ROLLBACK") == 0)
+				rc = CF_ERROR;
+		}
+		/* outputs count only when the commit succeeds (the caller's rule) */
+		if (!is_commit && d != NULL) {
+			if (rc == CF_OK && d->on_result != NULL)
+				rc = d->on_result(r, d->ctx);
+			d = d->next;
+		}
+		PQclear(r);
+		while ((r = PQgetResult(pg)) != NULL)
+			PQclear(r);
+	}
+	for (;;) {
+		PGresult *r = PQgetResult(pg);
+		bool sync;
+
+		if (r == NULL)
+			break;
+		sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+		PQclear(r);
+		if (sync)
+			break;
+	}
+	if (!PQexitPipelineMode(pg) && rc == CF_OK)
+		rc = CF_EUNAVAILABLE;
+	cf_pgad_deferred_discard(tx);
+	return rc;
+}
