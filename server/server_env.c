@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cf_infra/crypto.h"
+#include "http_ratelimit.h"
 
 /* A server-only integer variable within [min, max], or def when unset/empty. */
 static int env_int(const char *name, long long def, long long min, long long max, long long *out,
@@ -68,7 +69,7 @@ static int secret_text(cf_server_env *e, cf_error *err)
 int cf_server_env_read(cf_server_env *e, bool need_secret, cf_error *err)
 {
 	const cf_config *c = &e->cfg;
-	long long timeout, keep, alog;
+	long long timeout, keep, alog, rps, burst;
 	const char *docs;
 	int rc;
 
@@ -86,6 +87,10 @@ int cf_server_env_read(cf_server_env *e, bool need_secret, cf_error *err)
 	if ((rc = env_int("CHITFUND_REQUEST_TIMEOUT_MS", 30000, 100, 3600000, &timeout, err)) < 0 ||
 	    (rc = env_int("CHITFUND_KEEP_ALIVE", 1, 0, 1, &keep, err)) < 0 ||
 	    (rc = env_int("CHITFUND_ACCESS_LOG", 1, 0, 1, &alog, err)) < 0 ||
+	    (rc = env_int("CHITFUND_RATE_LIMIT_RPS", CF_HTTP_RATELIMIT_DEFAULT_RPS, 0,
+	                  CF_HTTP_RATELIMIT_MAX, &rps, err)) < 0 ||
+	    (rc = env_int("CHITFUND_RATE_LIMIT_BURST", CF_HTTP_RATELIMIT_DEFAULT_BURST, 0,
+	                  CF_HTTP_RATELIMIT_MAX, &burst, err)) < 0 ||
 	    (rc = secret_text(e, err)) < 0)
 		goto fail;
 	if (snprintf(e->listen, sizeof e->listen, "%s:%d", c->listen, c->port) >=
@@ -104,6 +109,8 @@ int cf_server_env_read(cf_server_env *e, bool need_secret, cf_error *err)
 	e->http.request_timeout_ms = (int)timeout;
 	e->http.keep_alive = keep != 0;
 	e->http.access_log = alog != 0;
+	e->http.rate_limit_rps = (unsigned)rps; /* either 0: no request budget */
+	e->http.rate_limit_burst = (unsigned)burst;
 	docs = getenv("CHITFUND_DOCS_DIR");
 	e->http.docs_dir = docs && *docs ? docs : "node_modules/swagger-ui-dist";
 	e->http.trusted_proxies = c->trusted_proxies;

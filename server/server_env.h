@@ -11,6 +11,8 @@
  *   CHITFUND_REQUEST_TIMEOUT_MS  (30000; 100..3600000) civetweb request_timeout_ms
  *   CHITFUND_KEEP_ALIVE          (1; 0..1)            HTTP keep-alive
  *   CHITFUND_ACCESS_LOG          (1; 0..1)            one JSON line per request
+ *   CHITFUND_RATE_LIMIT_RPS      (50; 0..1000000)     per-client requests/s (0: off)
+ *   CHITFUND_RATE_LIMIT_BURST    (100; 0..1000000)    per-client burst (0: off)
  *   CHITFUND_DOCS_DIR            (node_modules/swagger-ui-dist) assets of GET /docs
  *
  * CHITFUND_MIGRATIONS_DIR is read by cf_pg_migrations_dir (cf_infra/pg_migrate.h).

@@ -7,6 +7,7 @@
 
 #include "http_core.h"
 #include "http_metrics.h"
+#include "http_ratelimit.h"
 #include "http_server.h"
 #include "chitfund/audit.h"
 #include "chitfund/types.h"
@@ -23,6 +24,7 @@ struct cf_http_server {
 	const cf_http_route *routes;
 	size_t nroutes;
 	cf_http_metrics *metrics;
+	cf_http_ratelimit *ratelimit; /* NULL: no request budget */
 };
 
 /** The app behind a request. */

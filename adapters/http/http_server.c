@@ -147,6 +147,7 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
 	const char *rid;
 	char allow[64];
 	cf_error err = CF_ERROR_INIT;
+	cf_http_match m;
 	int status;
 
 	if (!r) {
@@ -167,13 +168,15 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
 	snprintf(r->actor.request_id, sizeof r->actor.request_id, "%.*s",
 	         (int)sizeof r->actor.request_id - 1, r->request_id);
 
-	switch (cf_http_route_find(s->routes, s->nroutes, r->ri->request_method,
-	                           r->ri->local_uri ? r->ri->local_uri : "", &r->route, &r->params,
-	                           allow, sizeof allow)) {
-	case CF_HTTP_MATCH_FOUND:
-		if (r->route->roles == 0 || authorize(r) == 0)
-			r->route->handler(r);
-		break;
+	m = cf_http_route_find(s->routes, s->nroutes, r->ri->request_method,
+	                       r->ri->local_uri ? r->ri->local_uri : "", &r->route, &r->params,
+	                       allow, sizeof allow);
+	if (m == CF_HTTP_MATCH_FOUND && r->route->roles != 0)
+		authorize(r); /* a refusal is answered (401/403) and then only charged below */
+	if (cf_http_ratelimit_admit(r) != 0) /* answered: 429, or refused above */
+		goto answered;
+	switch (m) {
+	case CF_HTTP_MATCH_FOUND: r->route->handler(r); break;
 	case CF_HTTP_MATCH_NO_METHOD: {
 		const char *h[] = {"Allow", allow, NULL};
 		cf_http_send_problem(r, 405, "method-not-allowed",
@@ -185,6 +188,7 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
 		cf_http_fail(r, &err);
 		break;
 	}
+answered:
 	if (r->status == 0) {
 		cf_error_set(&err, CF_ERROR, "internal-error", "", "handler sent no response");
 		cf_http_fail(r, &err);
@@ -217,6 +221,7 @@ static void server_free(cf_http_server *s)
 	if (!s)
 		return;
 	cf_http_metrics_free(s->metrics);
+	cf_http_ratelimit_free(s->ratelimit);
 	free(s->listen);
 	free(s->docs_dir);
 	free(s->trusted_proxies);
@@ -241,8 +246,14 @@ int cf_http_start(cf_http_server **out, const cf_http_config *cfg, cf_error *err
 	s->trusted_proxies = dup_or_null(cfg->trusted_proxies);
 	s->routes = cf_http_routes(&s->nroutes);
 	s->metrics = cf_http_metrics_new(s->routes, s->nroutes);
+	if (cfg->rate_limit_rps > 0 && cfg->rate_limit_burst > 0)
+		s->ratelimit = cf_http_ratelimit_new(cfg->rate_limit_rps < CF_HTTP_RATELIMIT_MAX
+		                                             ? cfg->rate_limit_rps * 1000u
+		                                             : CF_HTTP_RATELIMIT_MAX * 1000u,
+		                                     cfg->rate_limit_burst, 0);
 	if (!s->listen || (cfg->docs_dir && !s->docs_dir) ||
-	    (cfg->trusted_proxies && !s->trusted_proxies) || !s->metrics) {
+	    (cfg->trusted_proxies && !s->trusted_proxies) || !s->metrics ||
+	    (cfg->rate_limit_rps > 0 && cfg->rate_limit_burst > 0 && !s->ratelimit)) {
 		server_free(s);
 		return cf_error_set(err, CF_ENOMEM, "internal-error", "", "out of memory");
 	}

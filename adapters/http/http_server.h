@@ -40,6 +40,8 @@ typedef struct cf_http_config {
 	void *ready_ud;
 	cf_http_pool_stats_fn pool_stats; /**< NULL: no pool gauges */
 	void *pool_ud;
+	unsigned rate_limit_rps;   /**< per-client requests/s (http_ratelimit.h); 0: off */
+	unsigned rate_limit_burst; /**< per-client burst (<= 10^6); 0: off (both default 0 here) */
 } cf_http_config;
 
 /** Fill *c with the defaults above (listen "127.0.0.1:8080"). */

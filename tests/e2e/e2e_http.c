@@ -271,6 +271,9 @@ static void build_env(e2e_server *s, const char *const *extra)
 
 	if (!getcwd(cwd, sizeof cwd))
 		snprintf(cwd, sizeof cwd, ".");
+	/* extras first: getenv finds the first entry, so they override the defaults below */
+	for (int i = 0; extra && extra[i] && n < 24; i++)
+		env[n++] = (char *)extra[i];
 	snprintf(vars[k], sizeof vars[k], "DATABASE_URL=%s", s->db_url);
 	env[n++] = vars[k++];
 	snprintf(vars[k], sizeof vars[k], "PORT=%d", s->port);
@@ -290,8 +293,7 @@ static void build_env(e2e_server *s, const char *const *extra)
 	env[n++] = "CHITFUND_THREADS=32";
 	env[n++] = "CHITFUND_POOL_SIZE=8";
 	env[n++] = "CHITFUND_ACCESS_LOG=0";
-	for (int i = 0; extra && extra[i] && n < 46; i++)
-		env[n++] = (char *)extra[i];
+	env[n++] = "CHITFUND_RATE_LIMIT_RPS=0"; /* no request budget unless a runner asks */
 	env[n] = NULL;
 	g_env = env;
 }

@@ -55,7 +55,9 @@ typedef struct e2e_server {
  * Create a fresh database on CF_TEST_DATABASE_URL's cluster, run
  * `chitfund-server migrate`, start `serve` on a free port and wait for
  * /healthz. extra_env: NULL-terminated "NAME=value" entries added to the
- * server's environment. Returns 0, or -1 with a message on stderr.
+ * server's environment; they override the harness's defaults (which turn
+ * the request budget off: CHITFUND_RATE_LIMIT_RPS=0). Returns 0, or -1 with
+ * a message on stderr.
  */
 int e2e_server_start(e2e_server *s, const char *const *extra_env);
 /**

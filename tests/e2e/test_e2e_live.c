@@ -62,6 +62,7 @@ static int start_b(void)
 	env[n++] = "CHITFUND_THREADS=64";
 	env[n++] = "CHITFUND_POOL_SIZE=8";
 	env[n++] = "CHITFUND_ACCESS_LOG=0";
+	env[n++] = "CHITFUND_RATE_LIMIT_RPS=0"; /* as e2e_http.c: no request budget */
 	env[n] = NULL;
 	pid_b = fork();
 	if (pid_b < 0)
