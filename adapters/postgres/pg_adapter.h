@@ -11,6 +11,7 @@
 
 struct cf_pg_store {
 	cf_pg_pool *pool;
+	bool early_release; /* cf_pg_store_set_early_release */
 };
 
 /* A statement waiting to be sent with the commit (pg_deferred.c). */

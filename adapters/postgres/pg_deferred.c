@@ -10,6 +10,14 @@
  * (not return zero rows) when it cannot do its job, because the COMMIT
  * behind it is already sent; a failure aborts the rest of the pipeline and
  * the transaction.
+ *
+ * With early release (cf_pg_store_set_early_release) the pipeline is
+ *   SET LOCAL synchronous_commit TO off; <deferred>...; COMMIT; Sync;
+ *   SELECT txid_current(); Sync
+ * The COMMIT releases the locks once its record is in the WAL; the last
+ * statement is a transaction of its own with an xid, so it commits
+ * synchronously and returns only when the WAL is flushed past its commit
+ * record, hence past ours: CF_OK still means durable.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +88,12 @@ int cf_pgad_defer(cf_tx *tx, const char *sql, int n, const char *const *values, 
 	return CF_OK;
 }
 
+void cf_pg_store_set_early_release(cf_pg_store *s, bool on)
+{
+	if (s != NULL)
+		s->early_release = on;
+}
+
 void cf_pgad_deferred_discard(cf_tx *tx)
 {
 	if (tx == NULL)
@@ -92,74 +106,97 @@ void cf_pgad_deferred_discard(cf_tx *tx)
 	}
 }
 
+/* Send one text statement without parameters in the pipeline. */
+static int send_plain(PGconn *pg, const char *sql)
+{
+	return PQsendQueryParams(pg, sql, 0, NULL, NULL, NULL, NULL, 0) ? CF_OK : CF_EUNAVAILABLE;
+}
+
+/* The next statement's result (then its NULL) checked; rc keeps the first error. */
+static int take_result(PGconn *pg, int rc, bool is_commit, const cf_pgad_deferred *d)
+{
+	PGresult *r = PQgetResult(pg);
+
+	if (r == NULL)
+		return rc == CF_OK ? CF_EUNAVAILABLE : rc;
+	if (rc == CF_OK && PQresultStatus(r) == PGRES_PIPELINE_ABORTED) {
+		rc = CF_ERROR;
+	} else if (rc == CF_OK) {
+		rc = cf_pg_check(pg, r, NULL);
+		/* COMMIT of an aborted transaction "succeeds" as ROLLBACK */
+		if (rc == CF_OK && is_commit && strcmp(PQcmdStatus(r), "ROLLBACK") == 0)
+			rc = CF_ERROR;
+	}
+	/* outputs count only when the commit succeeds (the caller's rule) */
+	if (rc == CF_OK && d != NULL && d->on_result != NULL)
+		rc = d->on_result(r, d->ctx);
+	PQclear(r);
+	while ((r = PQgetResult(pg)) != NULL)
+		PQclear(r);
+	return rc;
+}
+
+/* Read up to and including the next PGRES_PIPELINE_SYNC. */
+static void take_sync(PGconn *pg)
+{
+	for (;;) {
+		PGresult *r = PQgetResult(pg);
+		bool sync;
+
+		if (r == NULL)
+			return;
+		sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+		PQclear(r);
+		if (sync)
+			return;
+	}
+}
+
 int cf_pgad_deferred_commit(cf_tx *tx)
 {
 	PGconn *pg;
-	bool commit;
-	int rc = CF_OK, sent = 0;
+	bool commit, early;
+	int rc = CF_OK, sent = 0, barrier = 0;
 	const cf_pgad_deferred *d;
 
 	if (tx == NULL || tx->conn == NULL)
 		return CF_EINVALID;
 	pg = cf_pg_conn_pg(tx->conn);
 	commit = PQtransactionStatus(pg) == PQTRANS_INTRANS;
+	early = commit && tx->store != NULL && tx->store->early_release;
 	if (!PQenterPipelineMode(pg)) {
 		cf_pgad_deferred_discard(tx);
 		return CF_EUNAVAILABLE;
 	}
+	if (early && (rc = send_plain(pg, "SET LOCAL synchronous_commit TO off")) == CF_OK)
+		sent++;
 	for (d = tx->deferred; d != NULL && rc == CF_OK; d = d->next) {
 		if (PQsendQueryParams(pg, d->sql, d->n, NULL, d->values, d->lengths, d->formats, 0))
 			sent++;
 		else
 			rc = CF_EUNAVAILABLE;
 	}
-	if (rc == CF_OK && commit) {
-		if (PQsendQueryParams(pg, "COMMIT", 0, NULL, NULL, NULL, NULL, 0))
-			sent++;
-		else
-			rc = CF_EUNAVAILABLE;
-	}
+	if (rc == CF_OK && commit && (rc = send_plain(pg, "COMMIT")) == CF_OK)
+		sent++;
 	if (!PQpipelineSync(pg) && rc == CF_OK)
 		rc = CF_EUNAVAILABLE;
-	/* one result (then NULL) per statement sent, then the sync */
+	if (rc == CF_OK && early && (rc = send_plain(pg, "SELECT txid_current()")) == CF_OK) {
+		barrier = 1;
+		if (!PQpipelineSync(pg))
+			rc = CF_EUNAVAILABLE;
+	}
 	d = tx->deferred;
 	for (int i = 0; i < sent; i++) {
-		PGresult *r = PQgetResult(pg);
-		bool is_commit = commit && i == sent - 1;
+		bool is_set = early && i == 0, is_commit = commit && i == sent - 1;
 
-		if (r == NULL) {
-			if (rc == CF_OK)
-				rc = CF_EUNAVAILABLE;
-			break;
-		}
-		if (rc == CF_OK && PQresultStatus(r) == PGRES_PIPELINE_ABORTED) {
-			rc = CF_ERROR;
-		} else if (rc == CF_OK) {
-			rc = cf_pg_check(pg, r, NULL);
-			/* COMMIT of an aborted transaction "succeeds" as ROLLBACK */
-			if (rc == CF_OK && is_commit && strcmp(PQcmdStatus(r), "ROLLBACK") == 0)
-				rc = CF_ERROR;
-		}
-		/* outputs count only when the commit succeeds (the caller's rule) */
-		if (!is_commit && d != NULL) {
-			if (rc == CF_OK && d->on_result != NULL)
-				rc = d->on_result(r, d->ctx);
+		rc = take_result(pg, rc, is_commit, is_set || is_commit ? NULL : d);
+		if (!is_set && !is_commit && d != NULL)
 			d = d->next;
-		}
-		PQclear(r);
-		while ((r = PQgetResult(pg)) != NULL)
-			PQclear(r);
 	}
-	for (;;) {
-		PGresult *r = PQgetResult(pg);
-		bool sync;
-
-		if (r == NULL)
-			break;
-		sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
-		PQclear(r);
-		if (sync)
-			break;
+	take_sync(pg);
+	if (barrier) {
+		rc = take_result(pg, rc, false, NULL);
+		take_sync(pg);
 	}
 	if (!PQexitPipelineMode(pg) && rc == CF_OK)
 		rc = CF_EUNAVAILABLE;

@@ -8,7 +8,9 @@
  * Needs CF_BENCH_DATABASE_URL (a migrated database); scripts/bench-money
  * sets it up on a cluster with fsync on and prints pgbench's TPC-B-like
  * figure beside these. Without it, says so and exits 0. Environment:
- * CF_BENCH_SECONDS (default 10), CF_BENCH_CLIENTS (default "16 32").
+ * CF_BENCH_SECONDS (default 10), CF_BENCH_CLIENTS (default "16 32"),
+ * CF_BENCH_EARLY_RELEASE=1 (the store's early release of the serialisation
+ * points, cf_pg_store_set_early_release).
  * Prints numbers; never fails on them.
  */
 #include <pthread.h>
@@ -265,6 +267,12 @@ int main(void)
 		fprintf(stderr, "bench_money: pool: %s\n", err.message);
 		cf_pg_pool_close(pool);
 		return 1;
+	}
+	{
+		/* CF_BENCH_EARLY_RELEASE=1: cf_pg_store_set_early_release (postgres.h) */
+		const char *er = getenv("CF_BENCH_EARLY_RELEASE");
+
+		cf_pg_store_set_early_release(store, er != NULL && strcmp(er, "1") == 0);
 	}
 	memset(&ports, 0, sizeof ports);
 	cf_pg_store_ports(store, &ports);

@@ -1023,6 +1023,77 @@ START_TEST(test_receipt_at_commit_refuses_a_missing_payment)
 }
 END_TEST
 
+/* Early release: the same results, each commit durable before CF_OK, the session's
+ * synchronous_commit untouched afterwards. */
+START_TEST(test_early_release_commits_and_keeps_the_chain)
+{
+	appender ap[4];
+	pthread_t t[4];
+	cf_tx *tx;
+	cf_audit_entry e;
+	cf_audit_array l = {NULL, 0};
+	cf_user_row u, got;
+	PGresult *r = NULL;
+	char eid[CF_ID_SIZE], h[CF_HEX256_SIZE];
+
+	char before[16];
+
+	tx = begin();
+	ck_assert_int_eq(cf_pg_exec(cf_pg_tx_conn(tx), "SHOW synchronous_commit", NULL, &r, NULL),
+	                 CF_OK);
+	snprintf(before, sizeof before, "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	rollback(tx);
+	cf_pg_store_set_early_release(g_store, true);
+	new_id(eid);
+	tx = begin();
+	insert_user(tx, "er", CF_ROLE_SUBSCRIBER, &u);
+	pending_row(&e, eid, "{\"early\":true}");
+	ck_assert_int_eq(append_sql(tx, &e), CF_OK);
+	commit(tx);
+	tx = begin();
+	ck_assert_int_eq(g_ports.users.get(g_ports.users.self, tx, u.id, &got), CF_OK);
+	ck_assert_int_eq(cf_pg_exec(cf_pg_tx_conn(tx), "SHOW synchronous_commit", NULL, &r, NULL),
+	                 CF_OK);
+	ck_assert_str_eq(PQgetvalue(r, 0, 0), before); /* SET LOCAL: only that commit */
+	PQclear(r);
+	rollback(tx);
+	list_entity(eid, &l);
+	ck_assert_uint_eq(l.count, 1);
+	expected_hash(&l.items[0], h);
+	ck_assert_str_eq(l.items[0].hash, h);
+	cf_audit_array_free(&l);
+	/* a refused row still fails the whole commit */
+	tx = begin();
+	insert_user(tx, "er", CF_ROLE_SUBSCRIBER, &u);
+	pending_row(&e, eid, "{}");
+	e.entity[0] = '\0';
+	ck_assert_int_eq(append_sql(tx, &e), CF_OK);
+	ck_assert_int_lt(g_ports.uow.commit(g_ports.uow.self, tx), 0);
+	tx = begin();
+	ck_assert_int_eq(g_ports.users.get(g_ports.users.self, tx, u.id, &got), CF_ENOTFOUND);
+	rollback(tx);
+	/* concurrent appenders: gapless, linked, every hash right */
+	for (int i = 0; i < 4; i++) {
+		memset(&ap[i], 0, sizeof ap[i]);
+		new_id(ap[i].entity_id);
+		ck_assert_int_eq(pthread_create(&t[i], NULL, append_sql_thread, &ap[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		ck_assert_int_eq(ap[i].ok, 10);
+		list_entity(ap[i].entity_id, &l);
+		ck_assert_uint_eq(l.count, 10);
+		for (size_t k = 0; k < l.count; k++) {
+			expected_hash(&l.items[k], h);
+			ck_assert_str_eq(l.items[k].hash, h);
+		}
+		cf_audit_array_free(&l);
+	}
+	cf_pg_store_set_early_release(g_store, false);
+}
+END_TEST
+
 /* ---- concurrent enrolment through the ports ---- */
 
 typedef struct enroller {
@@ -1373,6 +1444,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(cc, setup, teardown);
 	tcase_add_test(cc, test_concurrent_audit_appends_keep_the_chain);
 	tcase_add_test(cc, test_concurrent_sql_appends_keep_the_chain);
+	tcase_add_test(cc, test_early_release_commits_and_keeps_the_chain);
 	tcase_add_test(cc, test_concurrent_enrolment_last_ticket_ports);
 	tcase_add_test(cc, test_lock_scheme_serialises_enrolment);
 	tcase_add_test(cc, test_concurrent_enrolment_last_ticket_use_case);

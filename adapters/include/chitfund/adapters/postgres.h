@@ -23,6 +23,7 @@
 #ifndef CHITFUND_ADAPTERS_POSTGRES_H
 #define CHITFUND_ADAPTERS_POSTGRES_H
 
+#include <stdbool.h>
 #include "cf_infra/pg.h"
 #include "chitfund/sys/ports.h"
 
@@ -41,6 +42,24 @@ int cf_pg_store_new(cf_pg_store **out, cf_pg_pool *pool);
 
 /** Free the store (NULL-safe). No transaction may be open. The pool is not closed. */
 void cf_pg_store_free(cf_pg_store *s);
+
+/**
+ * Early release of the serialisation points (default off). A unit of work
+ * that takes the audit chain head or the receipt counter sends those
+ * statements with its COMMIT in one pipeline either way. With early release
+ * that COMMIT runs with synchronous_commit off, so the single-row locks are
+ * released once the commit record is in the WAL rather than after its
+ * flush, and a second statement in the same round trip (a transaction of its
+ * own that commits synchronously) waits until the WAL is flushed past it:
+ * the caller still hears CF_OK only once its commit is durable, and commits
+ * of different units group into one flush. What changes: other sessions may
+ * see the committed rows (and chain onto them) up to one WAL flush before
+ * they are durable; after a crash in that window they are gone together with
+ * everything built on them (the WAL is replayed as a prefix), so receipt
+ * numbers and the audit chain stay gapless. Set before use; not thread-safe
+ * against open units.
+ */
+void cf_pg_store_set_early_release(cf_pg_store *s, bool on);
 
 /**
  * Fill the storage members of *out (uow, users, refresh_tokens, schemes,
