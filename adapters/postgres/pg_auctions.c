@@ -366,18 +366,19 @@ static int b_ticket_max(void *self, cf_tx *tx, const char *auction_id, int32_t t
 }
 
 /*
- * The bid and the auction row in one statement: the bid is inserted only
- * while the row has the expected row_version, the row is updated only when
- * the bid went in; the last column tells a taken seq (version matched) from
- * a stale row (CF_ECONFLICT) and a missing one (NULL: CF_ENOTFOUND).
+ * The auction row and the bid in one statement: the UPDATE takes the row
+ * lock (waiting for a holder, then re-checking row_version on the row as
+ * that holder left it) and the bid goes in only when the row was updated.
+ * Nothing is written on CF_ECONFLICT / CF_ENOTFOUND; on CF_EEXISTS (seq
+ * taken, which the row's bid_count rules out) the row was updated and the
+ * caller rolls back.
  */
 static int b_append(void *self, cf_tx *tx, const cf_bid_row *b, cf_auction_row *a)
 {
 	cf_pg_params p;
 	PGresult *r = NULL;
-	int32_t ins = 0, upd = 0;
-	int64_t version = 0;
-	bool missing;
+	int32_t upd = 0, ins = 0;
+	bool exists = false;
 	int rc;
 
 	(void)self;
@@ -395,37 +396,31 @@ static int b_append(void *self, cf_tx *tx, const cf_bid_row *b, cf_auction_row *
 	cf_pg_param_int64(&p, b->placed_at_ms);
 	cf_pgad_param_opt(&p, cf_pgad_is_uuid(b->bidder_id) ? b->bidder_id : "");
 	cf_pgad_param_opt(&p, cf_pgad_is_uuid(b->proxy_by) ? b->proxy_by : "");
-	rc = cf_pgad_run(
-	        tx, "cfpg_bid_append",
-	        "WITH ins AS (INSERT INTO bids (id, auction_id, seq, ticket_no, discount, "
-	        "placed_at, "
-	        "bidder_id, proxy_by) SELECT $15::uuid, $13::uuid, $16::int, $17::int, "
-	        "$18::bigint, "
-	        "cf_ts($19::bigint), $20::uuid, $21::uuid WHERE EXISTS (SELECT 1 FROM auctions "
-	        "WHERE id = $13::uuid AND row_version = $14::bigint) ON CONFLICT DO NOTHING "
-	        "RETURNING 1), "
-	        "upd AS (UPDATE auctions SET (" AUCTION_SET_COLS ") = (" AUCTION_SET_VALUES
-	        "), row_version = row_version + 1 WHERE id = $13::uuid AND row_version = "
-	        "$14::bigint AND EXISTS (SELECT 1 FROM ins) RETURNING 1) "
-	        "SELECT (SELECT count(*) FROM ins)::int, (SELECT count(*) FROM upd)::int, "
-	        "(SELECT row_version FROM auctions WHERE id = $13::uuid)",
-	        &p, &r);
+	rc = cf_pgad_run(tx, "cfpg_bid_append",
+	                 "WITH upd AS (UPDATE auctions SET (" AUCTION_SET_COLS
+	                 ") = (" AUCTION_SET_VALUES "), row_version = row_version + 1 "
+	                 "WHERE id = $13::uuid AND row_version = $14::bigint RETURNING id), "
+	                 "ins AS (INSERT INTO bids (id, auction_id, seq, ticket_no, discount, "
+	                 "placed_at, bidder_id, proxy_by) SELECT $15::uuid, upd.id, $16::int, "
+	                 "$17::int, $18::bigint, cf_ts($19::bigint), $20::uuid, $21::uuid FROM upd "
+	                 "ON CONFLICT DO NOTHING RETURNING 1) "
+	                 "SELECT (SELECT count(*) FROM upd)::int, (SELECT count(*) FROM ins)::int, "
+	                 "EXISTS (SELECT 1 FROM auctions WHERE id = $13::uuid)",
+	                 &p, &r);
 	if (rc != CF_OK)
 		return rc;
-	if (PQntuples(r) != 1 || cf_pgad_i32(r, 0, 0, &ins) || cf_pgad_i32(r, 0, 1, &upd) ||
-	    cf_pgad_i64_or0(r, 0, 2, &version)) {
+	if (PQntuples(r) != 1 || cf_pgad_i32(r, 0, 0, &upd) || cf_pgad_i32(r, 0, 1, &ins) ||
+	    cf_pgad_bool(r, 0, 2, &exists)) {
 		PQclear(r);
 		return CF_ERROR;
 	}
-	missing = cf_pg_is_null(r, 0, 2);
 	PQclear(r);
-	if (upd == 1) {
-		a->row_version++;
-		return CF_OK;
-	}
-	if (ins == 1 || (!missing && version != a->row_version))
-		return CF_ECONFLICT; /* the caller rolls back */
-	return missing ? CF_ENOTFOUND : CF_EEXISTS;
+	if (upd == 0)
+		return exists ? CF_ECONFLICT : CF_ENOTFOUND;
+	if (ins == 0)
+		return CF_EEXISTS;
+	a->row_version++;
+	return CF_OK;
 }
 
 /* ---- results ---- */

@@ -113,11 +113,12 @@ typedef struct cf_auction_repo {
 	                      bool *found, cf_money *max);
 	/**
 	 * Optional (version 2; NULL: the core calls bid_insert then update).
-	 * Append bid b and replace the auction row a (a->id == b->auction_id) in
-	 * one step, with the semantics of bid_insert followed by update: on
-	 * success a->row_version is incremented. CF_EEXISTS when (auction_id,
-	 * seq) is taken; CF_ECONFLICT when a->row_version does not match;
-	 * CF_ENOTFOUND when there is no such auction. Nothing is written on error.
+	 * Replace the auction row a (a->id == b->auction_id) when its
+	 * row_version still matches and append bid b, in one step (the core
+	 * holds the row lock). On success a->row_version is incremented.
+	 * CF_ECONFLICT when a->row_version does not match and CF_ENOTFOUND when
+	 * there is no such auction (nothing written either way); CF_EEXISTS when
+	 * (auction_id, seq) is taken (the caller rolls back).
 	 */
 	int (*bid_append)(void *self, cf_tx *tx, const cf_bid_row *b, cf_auction_row *a);
 	/* ---- end of version 2 ---- */
