@@ -895,13 +895,24 @@ static int l_list(void *self, cf_tx *tx, const char *scheme_id, cf_ledger_line_a
 
 /* ---- events: NOTIFY inside the transaction, delivered on commit ---- */
 
+/*
+ * The NOTIFY is queued to go with the COMMIT (cf_pgad_defer): it is
+ * delivered at commit anyway, and sent there it costs no round trip while
+ * the auction row is locked. The payload is checked here, as
+ * cf_pg_notify_send does, so an oversized one fails the use case, not the
+ * commit.
+ */
 static int ev_publish(void *self, cf_tx *tx, const char *key, const char *json)
 {
+	const char *params[2] = {CF_PG_NOTIFY_AUCTION_CHANNEL, json};
+
 	(void)self;
 	(void)key; /* the payload names its auction_id */
-	if (tx == NULL || tx->conn == NULL)
+	if (tx == NULL || tx->conn == NULL || json == NULL)
 		return CF_EINVALID;
-	return cf_pg_notify_send(cf_pg_conn_pg(tx->conn), CF_PG_NOTIFY_AUCTION_CHANNEL, json, NULL);
+	if (strnlen(json, CF_PG_NOTIFY_MAX_PAYLOAD + 1) > CF_PG_NOTIFY_MAX_PAYLOAD)
+		return CF_EINVALID;
+	return cf_pgad_defer(tx, "SELECT pg_notify($1, $2)", 2, params, NULL, NULL, NULL, NULL);
 }
 
 void cf_pgad_auction_ports(cf_pg_store *s, cf_ports *out)

@@ -13,6 +13,9 @@
  *     watcher, latency = time the event arrived - placed_at_ms (the instant
  *     the bid's transaction read the clock); p50/p99 over all of them.
  *
+ * CF_BENCH_EARLY_RELEASE=1 runs part 1 with cf_pg_store_set_early_release
+ * (the row locks go at WAL insert; CF_OK still waits for the flush).
+ *
  * Needs CF_BENCH_DATABASE_URL (a migrated database); scripts/bench-auctions
  * sets one up (fsync on) and starts nothing else: part 2 spawns the server
  * binary (CF_SERVER_BIN, default build/chitfund-server) itself on a free
@@ -96,6 +99,7 @@ static char g_auction[CF_ID_SIZE];
 static int64_t g_floor;
 static char g_fail_slug[48];
 static cf_actor g_holders[64];
+static bool g_early;
 
 static int locked_fill(void *self, void *buf, size_t n)
 {
@@ -169,6 +173,13 @@ static int part1(const char *url, int clients, int secs)
 	    cf_memory_rng_new(&rng, (uint64_t)getpid()) < 0) {
 		fprintf(stderr, "bench_auctions: cannot open the database: %s\n", err.message);
 		goto out;
+	}
+	{
+		/* CF_BENCH_EARLY_RELEASE=1: cf_pg_store_set_early_release (postgres.h) */
+		const char *er = getenv("CF_BENCH_EARLY_RELEASE");
+
+		g_early = er != NULL && strcmp(er, "1") == 0;
+		cf_pg_store_set_early_release(store, g_early);
 	}
 	memset(&ports, 0, sizeof ports);
 	cf_pg_store_ports(store, &ports);
@@ -266,10 +277,10 @@ static int part1(const char *url, int clients, int secs)
 		fail += w[i].failed;
 	}
 	t1 = mono_s();
-	printf("contended auction: clients %d  accepted bids/s %.1f  refused (bid-not-higher)/s "
+	printf("contended auction: clients %d%s  accepted bids/s %.1f  refused (bid-not-higher)/s "
 	       "%.1f  attempts/s %.1f  failed %ld  (%.1f s)\n",
-	       clients, (double)acc / (t1 - t0), (double)ref / (t1 - t0),
-	       (double)(acc + ref + fail) / (t1 - t0), fail, t1 - t0);
+	       clients, g_early ? "  early-release" : "", (double)acc / (t1 - t0),
+	       (double)ref / (t1 - t0), (double)(acc + ref + fail) / (t1 - t0), fail, t1 - t0);
 	if (fail)
 		printf("contended auction: first failure: %s\n", g_fail_slug);
 	fflush(stdout);
