@@ -180,6 +180,8 @@ static int w_publish(void *s, cf_tx *tx, const char *k, const char *j)
 }
 #undef A
 
+static uint64_t g_setups;
+
 static void setup(void)
 {
 	cf_error err = CF_ERROR_INIT;
@@ -190,7 +192,8 @@ static void setup(void)
 	cf_pg_store_ports(g_store, &g_inner);
 	cf_pg_money_ports(g_store, &g_inner); /* the close also runs the money side's hook */
 	ck_assert_int_eq(cf_memory_clock_new(&g_clock, CF_TEST_T0_MS), CF_OK);
-	ck_assert_int_eq(cf_memory_rng_new(&g_rng, (uint64_t)getpid()), CF_OK);
+	/* pid and a per-test count: distinct ids when the tests share a process (CK_FORK=no) */
+	ck_assert_int_eq(cf_memory_rng_new(&g_rng, ((uint64_t)getpid() << 32) | ++g_setups), CF_OK);
 	g_inner.clock = cf_memory_clock_port(g_clock);
 	g_inner.clock.sleep_ms = NULL;
 	g_inner.rng = cf_memory_rng_port(g_rng);

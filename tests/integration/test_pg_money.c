@@ -51,6 +51,8 @@ static int locked_fill(void *self, void *buf, size_t n)
 	return rc;
 }
 
+static uint64_t g_setups;
+
 static void setup(void)
 {
 	cf_error err = CF_ERROR_INIT;
@@ -61,7 +63,8 @@ static void setup(void)
 	cf_pg_store_ports(g_store, &g_ports);
 	cf_pg_money_ports(g_store, &g_ports);
 	ck_assert_int_eq(cf_memory_clock_new(&g_clock, CF_TEST_T0_MS), CF_OK);
-	ck_assert_int_eq(cf_memory_rng_new(&g_rng, (uint64_t)getpid()), CF_OK);
+	/* pid and a per-test count: distinct ids when the tests share a process (CK_FORK=no) */
+	ck_assert_int_eq(cf_memory_rng_new(&g_rng, ((uint64_t)getpid() << 32) | ++g_setups), CF_OK);
 	g_ports.clock = cf_memory_clock_port(g_clock);
 	g_ports.clock.sleep_ms = NULL;
 	g_inner_rng = cf_memory_rng_port(g_rng);
