@@ -1055,6 +1055,219 @@ START_TEST(test_twenty_draw_schedule)
 }
 END_TEST
 
+/* ---- the core's fallback without the version 2 bid methods ---- */
+
+/* Counting wrappers around the memory adapter's auction repository. */
+static cf_auction_repo fb_inner;
+static int fb_list, fb_insert, fb_tmax, fb_append;
+
+static int fb_bid_list(void *self, cf_tx *tx, const char *auction_id, cf_bid_row_array *out)
+{
+	(void)self;
+	fb_list++;
+	return fb_inner.bid_list(fb_inner.self, tx, auction_id, out);
+}
+
+static int fb_bid_insert(void *self, cf_tx *tx, const cf_bid_row *b)
+{
+	(void)self;
+	fb_insert++;
+	return fb_inner.bid_insert(fb_inner.self, tx, b);
+}
+
+static int fb_bid_tmax(void *self, cf_tx *tx, const char *auction_id, int32_t ticket_no,
+                       bool *found, cf_money *max)
+{
+	(void)self;
+	fb_tmax++;
+	return fb_inner.bid_ticket_max(fb_inner.self, tx, auction_id, ticket_no, found, max);
+}
+
+static int fb_bid_append(void *self, cf_tx *tx, const cf_bid_row *b, cf_auction_row *a)
+{
+	(void)self;
+	fb_append++;
+	return fb_inner.bid_append(fb_inner.self, tx, b, a);
+}
+
+/*
+ * Rebuild env.app over the memory adapter with counting wrappers; v2 false:
+ * bid_ticket_max and bid_append are NULL, so the core lists every bid and
+ * calls bid_insert then update.
+ */
+static void use_bid_methods(bool v2)
+{
+	cf_app_config cfg;
+	cf_ports p = env.ports;
+
+	cf_app_config_init(&cfg);
+	cfg.anti_sniping_s = 60; /* as setup() */
+	cf_app_free(env.app);
+	env.app = NULL;
+	fb_inner = env.ports.auctions;
+	ck_assert_ptr_nonnull(fb_inner.bid_ticket_max);
+	ck_assert_ptr_nonnull(fb_inner.bid_append);
+	p.auctions.bid_list = fb_bid_list;
+	p.auctions.bid_insert = fb_bid_insert;
+	p.auctions.bid_ticket_max = v2 ? fb_bid_tmax : NULL;
+	p.auctions.bid_append = v2 ? fb_bid_append : NULL;
+	ck_assert_int_eq(cf_app_new(&env.app, &p, &cfg, NULL), CF_OK);
+	fb_list = fb_insert = fb_tmax = fb_append = 0;
+}
+
+typedef struct bid_step {
+	int32_t ticket;
+	int64_t discount;
+	const char *slug; /* NULL: accepted */
+	bool overdue;     /* the ticket is overdue for this step only */
+} bid_step;
+
+static void run_steps(const char *id, const bid_step *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		cf_error err = CF_ERROR_INIT;
+		int rc;
+
+		if (s[i].overdue)
+			ck_assert_int_eq(
+			        cf_memory_auctions_set_overdue(mem, scheme_id, s[i].ticket, true),
+			        CF_OK);
+		rc = bid_as(holder(s[i].ticket), id, s[i].ticket, s[i].discount, &err);
+		if (s[i].overdue)
+			ck_assert_int_eq(
+			        cf_memory_auctions_set_overdue(mem, scheme_id, s[i].ticket, false),
+			        CF_OK);
+		if (s[i].slug == NULL)
+			ck_assert_msg(rc == CF_OK, "step %zu: ticket %d bid %lld: %d %s", i + 1,
+			              (int)s[i].ticket, (long long)s[i].discount, rc, err.slug);
+		else
+			ck_assert_msg(rc == CF_ERULE && strcmp(err.slug, s[i].slug) == 0,
+			              "step %zu: ticket %d bid %lld: %d '%s', expected '%s'", i + 1,
+			              (int)s[i].ticket, (long long)s[i].discount, rc, err.slug,
+			              s[i].slug);
+	}
+}
+
+/* Append the stored bids (seq:ticket:discount) and the result of draw `id` to *t. */
+static void trace_draw(const char *id, const cf_auction_result *r, char *t, size_t cap)
+{
+	cf_auction_view v;
+	size_t len = strlen(t);
+
+	ck_assert_int_eq(cf_auction_get(env.app, &foreman, id, &v, NULL), CF_OK);
+	ck_assert_int_eq(v.a.bid_count, (int32_t)v.bids.count);
+	for (size_t i = 0; i < v.bids.count; i++)
+		len += (size_t)snprintf(t + len, cap - len, "%d:%d:%lld;", (int)v.bids.items[i].seq,
+		                        (int)v.bids.items[i].ticket_no,
+		                        (long long)v.bids.items[i].discount.minor);
+	cf_auction_view_free(&v);
+	len += (size_t)snprintf(t + len, cap - len, " by %d [%s] at %lld", (int)r->s.decided_by,
+	                        r->lot_candidates, (long long)r->s.discount.minor);
+	if (r->s.decided_by == CF_DECIDED_BY_BID)
+		len += (size_t)snprintf(t + len, cap - len, " to %d", (int)r->s.winner_ticket_no);
+	ck_assert_uint_lt(len + 1, cap);
+	snprintf(t + len, cap - len, "\n");
+}
+
+/*
+ * One bid sequence: an open auction (floor, increments, a ceiling tie,
+ * refusal order) and a sealed one (a second bid is bid-already-placed, also
+ * above the cap; a prized ticket is refused before its amount is looked at).
+ */
+static void bid_sequence(char *trace, size_t cap)
+{
+	static const bid_step open_steps[] = {
+	        {2, RS(4950), "bid-below-floor", false}, /* also not a multiple */
+	        {2, RS(25050), "bid-above-cap", false},  /* also not a multiple */
+	        {2, RS(5000), NULL, false},
+	        {3, RS(5000), "bid-not-higher", false},
+	        {3, RS(5050), "bid-not-multiple", false}, /* also not higher */
+	        {3, RS(5100), NULL, false},               /* one increment */
+	        {2, RS(5150), "bid-not-multiple", false},
+	        {2, RS(6000), NULL, false},
+	        {4, RS(4900), "ticket-in-default", true}, /* also below the floor */
+	        {4, RS(25000), NULL, false},              /* the ceiling */
+	        {5, RS(24900), "bid-not-higher", false},
+	        {5, RS(25000), NULL, false}, /* joins the ceiling tie */
+	        {5, RS(25000), "bid-not-higher", false},
+	        {4, RS(25000), "bid-not-higher", false},
+	        {2, RS(25000), NULL, false}, /* had bids, none at the ceiling: joins */
+	        {3, RS(25100), "bid-above-cap", false},
+	};
+	static const bid_step sealed_steps[] = {
+	        {2, RS(9000), NULL, false},
+	        {2, RS(12000), "bid-already-placed", false},
+	        {2, RS(30000), "bid-already-placed", false}, /* also above the cap */
+	        {3, RS(4900), "bid-below-floor", false},
+	        {3, RS(12000), NULL, false},
+	        {4, RS(12000), NULL, false},
+	        {4, RS(12000), "bid-already-placed", false},
+	        {5, RS(5000), NULL, false},
+	};
+	static const bid_step sealed_next[] = {
+	        {2, RS(9000), NULL, false}, /* its bid in draw 1 does not count here */
+	        {2, RS(9000), "bid-already-placed", false},
+	};
+	bid_step prized;
+	scheme_opts o = default_opts();
+	cf_auction_result r;
+	char id[CF_ID_SIZE];
+
+	trace[0] = '\0';
+	o.foreman_first = false;
+	make_scheme(o);
+	create_auction(1, id);
+	open_auction(id);
+	run_steps(id, open_steps, sizeof open_steps / sizeof open_steps[0]);
+	close_ok(id, &r);
+	ck_assert_int_eq(r.s.decided_by, CF_DECIDED_BY_LOT);
+	ck_assert_str_eq(r.lot_candidates, "2,4,5");
+	ck_assert_int_eq(r.s.discount.minor, RS(25000));
+	trace_draw(id, &r, trace, cap);
+
+	o.method = CF_METHOD_SEALED;
+	make_scheme(o);
+	create_auction(1, id);
+	open_auction(id);
+	run_steps(id, sealed_steps, sizeof sealed_steps / sizeof sealed_steps[0]);
+	close_ok(id, &r);
+	ck_assert_int_eq(r.s.decided_by, CF_DECIDED_BY_LOT);
+	ck_assert_str_eq(r.lot_candidates, "3,4");
+	ck_assert_int_eq(r.s.discount.minor, RS(12000));
+	trace_draw(id, &r, trace, cap);
+	/* draw 2: the lot's winner (3 or 4) is prized, refused before its amount */
+	prized = (bid_step){r.s.winner_ticket_no, RS(30000), "ticket-already-prized", false};
+	create_auction(2, id);
+	open_auction(id);
+	run_steps(id, &prized, 1);
+	run_steps(id, sealed_next, sizeof sealed_next / sizeof sealed_next[0]);
+	close_ok(id, &r);
+	ck_assert_int_eq(r.s.decided_by, CF_DECIDED_BY_BID);
+	ck_assert_int_eq(r.s.winner_ticket_no, 2);
+	trace_draw(id, &r, trace, cap);
+}
+
+START_TEST(test_bid_fallback_without_v2_methods)
+{
+	char with[2048], without[2048];
+
+	/* the version 2 methods: they are used and nothing is inserted on its own */
+	use_bid_methods(true);
+	bid_sequence(with, sizeof with);
+	ck_assert_int_gt(fb_tmax, 0);
+	ck_assert_int_gt(fb_append, 0);
+	ck_assert_int_eq(fb_insert, 0);
+	/* NULL: every bid is listed, then bid_insert + update */
+	use_bid_methods(false);
+	bid_sequence(without, sizeof without);
+	ck_assert_int_eq(fb_tmax, 0);
+	ck_assert_int_eq(fb_append, 0);
+	ck_assert_int_eq(fb_insert, 11); /* the accepted bids: 6 + 4 + 1 */
+	ck_assert_int_gt(fb_list, fb_insert);
+	ck_assert_str_eq(without, with);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("app_auctions");
@@ -1080,6 +1293,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_close_is_atomic_under_faults);
 	tcase_add_test(tc, test_events_after_commit_only);
 	tcase_add_test(tc, test_twenty_draw_schedule);
+	tcase_add_test(tc, test_bid_fallback_without_v2_methods);
 	suite_add_tcase(s, tc);
 	return s;
 }
