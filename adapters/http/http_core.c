@@ -314,6 +314,8 @@ int cf_http_query(const cf_http_req *r, const char *name, char *buf, size_t size
 	const char *q = r->ri->query_string;
 	int n;
 
+	if (size)
+		buf[0] = '\0'; /* absent: an empty string, also with no query string at all */
 	if (!q)
 		return 0;
 	n = mg_get_var(q, strlen(q), name, buf, size);

@@ -1593,6 +1593,15 @@ static int do_minutes(cf_uc *uc, void *vctx)
 		return rc;
 	if ((rc = load_auction(uc, c->id, false, &a, &s)) < 0)
 		return rc;
+	if (uc->actor->role != CF_ROLE_SUBSCRIBER) { /* api.md: staff and members of the scheme */
+		bool ok;
+		if ((rc = is_staff(uc, &s, &ok)) < 0 ||
+		    (!ok && (rc = holds_ticket(uc, s.id, uc->actor->user_id, &ok)) < 0))
+			return rc;
+		if (!ok)
+			return cf__fail(uc, CF_EFORBIDDEN, CF_SLUG_FORBIDDEN, "",
+			                "only the scheme's staff and members read its minutes");
+	}
 	rc = AR(uc)->minutes_get(AR(uc)->self, uc->tx, a.id, c->as_text, c->out);
 	if (rc == CF_ENOTFOUND)
 		return cf__fail(uc, CF_ENOTFOUND, CF_SLUG_NOT_FOUND, "",

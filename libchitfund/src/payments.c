@@ -408,10 +408,20 @@ static int do_list(cf_uc *uc, void *vctx)
 	if (who.staff) {
 		rc = MR(uc)->payment_list(MRS(uc), uc->tx, s.id, 0, c->after, c->limit + 1, &a);
 	} else {
-		/* a subscriber: his own payments only */
+		/* a subscriber: his own payments only, in a scheme he holds a ticket of */
 		cf_payment_array all = {0};
+		cf_ticket_array t = {0};
 		size_t k = 0;
+		bool holder = false;
 
+		rc = uc->app->p.tickets.list_by_scheme(uc->app->p.tickets.self, uc->tx, s.id, &t);
+		if (rc < 0)
+			return rc;
+		for (size_t i = 0; i < t.count; i++)
+			holder |= strcmp(t.items[i].user_id, uc->actor->user_id) == 0;
+		cf_ticket_array_free(&t);
+		if (!holder)
+			return cf__fail(uc, CF_ENOTFOUND, CF_SLUG_NOT_FOUND, "", "no such scheme");
 		rc = MR(uc)->payment_list(MRS(uc), uc->tx, s.id, 0, c->after, 0, &all);
 		if (rc < 0)
 			return rc;

@@ -298,6 +298,13 @@ static void build_env(e2e_server *s, const char *const *extra)
 	g_env = env;
 }
 
+static char g_stderr_path[512]; /* "" : the server writes to our stderr */
+
+void e2e_server_stderr_to(const char *path)
+{
+	snprintf(g_stderr_path, sizeof g_stderr_path, "%s", path ? path : "");
+}
+
 static pid_t spawn(e2e_server *s, const char *const *args, int *in_fd, int *out_fd)
 {
 	const char *argv[16];
@@ -324,6 +331,12 @@ static pid_t spawn(e2e_server *s, const char *const *args, int *in_fd, int *out_
 		if (out_fd) {
 			dup2(pout[1], 1);
 			close(pout[0]);
+		}
+		if (g_stderr_path[0]) {
+			int ef = open(g_stderr_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+			              0600);
+			if (ef >= 0)
+				dup2(ef, 2); /* dup2 clears FD_CLOEXEC on the copy */
 		}
 		execve(s->bin, (char *const *)argv, g_env);
 		_exit(127);

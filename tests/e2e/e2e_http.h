@@ -69,6 +69,14 @@ int e2e_server_start(e2e_server *s, const char *const *extra_env);
  * that restarts the server must be its runner's last. Returns 0, or -1.
  */
 int e2e_server_restart_at(e2e_server *s, const char *test_now);
+/**
+ * Send the stderr of every later server process (serve, its restarts, the CLI
+ * runs) to the file at
+ * path (appended; created 0600), so a runner can read what the server
+ * logged; NULL: back to the runner's own stderr (the default). Call before
+ * e2e_server_start. The path is copied.
+ */
+void e2e_server_stderr_to(const char *path);
 /** SIGTERM the server, wait for it, drop the database. */
 void e2e_server_stop(e2e_server *s);
 /**
