@@ -186,8 +186,17 @@ int cf_http_send_problem(cf_http_req *r, int status, const char *slug, const cha
 
 int cf_http_fail(cf_http_req *r, const cf_error *err)
 {
+	cf_error safe;
 	int status = cf_http_status_for(err);
 	const char *slug = err->slug[0] ? err->slug : cf_status_slug(err->code);
+
+	if (status != 500 && strstr(err->message, "SQLSTATE")) {
+		/* a database refusal passed through: no SQLSTATE or constraint name to clients */
+		safe = *err;
+		safe.field[0] = '\0';
+		snprintf(safe.message, sizeof safe.message, "%s", cf_strerror(err->code));
+		err = &safe;
+	}
 
 	if (status == 500) {
 		cJSON *f = cJSON_CreateObject();
