@@ -746,6 +746,16 @@ START_TEST(test_subscriber_sees_only_his_own)
 	ck_assert_ptr_null(strstr(r.body, AADHAAR));
 	ck_assert_ptr_null(strstr(r.body, BANK_ACCT));
 	e2e_resp_free(&r);
+	/* nor does the audit log (summaries carry masked values) */
+	snprintf(path, sizeof path, "/api/v1/audit?entity=user&entity_id=%s&limit=200", uid[U1]);
+	req("GET", path, tok[AUDITOR], NULL, NULL, &r);
+	expect(&r, 200, "auditor reads U1's audit");
+	ck_assert_ptr_nonnull(strstr(r.body, "user.update_profile"));
+	ck_assert_ptr_null(strstr(r.body, PAN));
+	ck_assert_ptr_null(strstr(r.body, AADHAAR));
+	ck_assert_ptr_null(strstr(r.body, BANK_ACCT));
+	ck_assert_ptr_null(strstr(r.body, PASSWORD));
+	e2e_resp_free(&r);
 }
 END_TEST
 
