@@ -7,6 +7,7 @@
  */
 #include "handlers_auctions.h"
 #include "handlers_money.h"
+#include "handlers_notifications.h"
 #include "http_private.h"
 
 #define ANY        CF_HTTP_ROLE_ANY
@@ -89,6 +90,9 @@ static const cf_http_route routes[] = {
         {"POST", "/api/v1/auctions/{id}/close", cf_h_auctions_close, ADMIN | FOREMAN},
         {"GET", "/api/v1/auctions/{id}/minutes", cf_h_auctions_minutes, ANY},
         {"GET", "/api/v1/auctions/{id}/live", cf_h_auctions_live, ANY},
+        /* notifications (the outbox; own only) */
+        {"GET", "/api/v1/users/me/notifications", cf_h_me_notifications, ANY},
+        {"POST", "/api/v1/users/me/notifications/{id}/read", cf_h_me_notification_read, ANY},
 };
 
 const cf_http_route *cf_http_routes(size_t *n)

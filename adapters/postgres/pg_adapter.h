@@ -90,5 +90,7 @@ void cf_pgad_scheme_ports(cf_pg_store *s, cf_ports *out);
 void cf_pgad_audit_ports(cf_pg_store *s, cf_ports *out);
 /* Draws (pg_auctions.c): auctions, ledger and events (NOTIFY on commit). */
 void cf_pgad_auction_ports(cf_pg_store *s, cf_ports *out);
+/* The notification outbox (pg_notifications.c). */
+void cf_pgad_notification_ports(cf_pg_store *s, cf_ports *out);
 
 #endif

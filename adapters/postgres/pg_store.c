@@ -149,6 +149,7 @@ void cf_pg_store_ports(cf_pg_store *s, cf_ports *out)
 	cf_pgad_scheme_ports(s, out);
 	cf_pgad_audit_ports(s, out);
 	cf_pgad_auction_ports(s, out);
+	cf_pgad_notification_ports(s, out);
 }
 
 /* ---- helpers ---- */

@@ -14,6 +14,7 @@
 #include "chitfund/domain/settlement.h"
 #include "dues_internal.h"
 #include "internal.h"
+#include "notifications_internal.h"
 
 #define AR(uc)        (&(uc)->app->p.auctions)
 #define IST_OFFSET_MS INT64_C(19800000)
@@ -579,6 +580,9 @@ static int do_open(cf_uc *uc, void *vctx)
 		char extra[128];
 
 		snprintf(extra, sizeof extra, "\"lot_commitment\":\"%s\"", a.lot_commitment);
+		if ((rc = cf__notify_draw(uc, "auction_opened", a.scheme_id, a.id, a.installment_no,
+		                          NULL)) < 0)
+			return rc;
 		return audit_auction(uc, "auction.open", &a, extra);
 	}
 }
@@ -1508,6 +1512,9 @@ static int do_close(cf_uc *uc, void *vctx)
 		         (int)st->winner_ticket_no, cf_decided_by_name(st->decided_by),
 		         st->discount.minor, st->prize_amount.minor, st->dividend_per_ticket.minor,
 		         st->remainder_carried.minor);
+		if ((rc = cf__notify_draw(uc, "auction_settled", a.scheme_id, a.id,
+		                          a.installment_no, extra)) < 0)
+			goto out;
 		if ((rc = audit_auction(uc, "auction.close", &a, extra)) < 0)
 			goto out;
 	}

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "money_internal.h"
+#include "notifications_internal.h"
 
 /* ---- list ---- */
 
@@ -300,6 +301,9 @@ static int do_member(cf_uc *uc, void *vctx)
 		snprintf(summary, sizeof summary,
 		         "{\"after\":{\"ticket_no\":%d,\"amount\":%" PRId64 "}}", (int)t->ticket_no,
 		         d->amount.minor);
+		if ((rc = cf__notify_ticket(uc, "demand", t->user_id, s.id, t->ticket_no,
+		                            d->amount.minor)) < 0)
+			goto out;
 		rc = cf__audit(uc, action, "ticket", t->id, summary);
 		goto out;
 	}
@@ -311,6 +315,9 @@ static int do_member(cf_uc *uc, void *vctx)
 	snprintf(summary, sizeof summary,
 	         "{\"after\":{\"ticket_no\":%d,\"status\":\"%s\",\"user_id\":\"%s\"}}",
 	         (int)t->ticket_no, cf_ticket_status_name(t->status), t->user_id);
+	if (c->act == M_REMOVE &&
+	    (rc = cf__notify_ticket(uc, "member_removed", t->user_id, s.id, t->ticket_no, -1)) < 0)
+		goto out;
 	rc = cf__audit(uc, action, "ticket", t->id, summary);
 out:
 	cf__tm_free(&tm);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "money_internal.h"
+#include "notifications_internal.h"
 
 static bool is_empty(const char *s)
 {
@@ -222,6 +223,8 @@ static int do_record(cf_uc *uc, void *vctx)
 	         ",\"method\":\"%s\",\"paid_on\":\"%04d-%02d-%02d\"}}",
 	         p->id, (int)p->ticket_no, p->amount.minor, cf_payment_method_name(p->method),
 	         (int)paid_on.year, (int)paid_on.month, (int)paid_on.day);
+	if ((rc = cf__notify_payment(uc, t.user_id, s.id, p->id, t.ticket_no, p->amount.minor)) < 0)
+		goto out;
 	if ((rc = cf__audit(uc, "payment.record", "payment", p->id, summary)) < 0)
 		goto out;
 	/* serialisation point, last: the year's receipt counter (and the key's answer),

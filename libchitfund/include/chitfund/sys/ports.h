@@ -20,6 +20,7 @@
 #include "chitfund/sys/digest.h"
 #include "chitfund/sys/login_throttle_repo.h"
 #include "chitfund/sys/money_repo.h"
+#include "chitfund/sys/notification_repo.h"
 #include "chitfund/sys/password_hasher.h"
 #include "chitfund/sys/refresh_token_repo.h"
 #include "chitfund/sys/rng.h"
@@ -67,6 +68,9 @@ struct cf_ports {
 	/* money (issue 5): optional (version 0: the money use cases answer
 	 * CF_ENOTSUPPORTED and the commencement/settlement hooks do nothing) */
 	cf_money_repo money;
+	/* notifications: optional (version 0: nothing is recorded and the
+	 * notification use cases answer CF_ENOTSUPPORTED) */
+	cf_notification_repo notifications;
 };
 
 #ifdef __cplusplus

@@ -1,0 +1,339 @@
+/*
+ * test_e2e_notifications.c - the notification outbox over HTTP (the real
+ * chitfund-server on its own database): a 3-ticket scheme is commenced; a
+ * payment tells its ticket's holder (GET /api/v1/users/me/notifications),
+ * nobody else; a refused payment tells nobody; another user's notification
+ * cannot be marked read (404); the owner's mark answers 200 with read_at;
+ * paging and validation; a draw opened and settled tells every member; the
+ * rows wait in the outbox (delivered_at IS NULL) for a delivery worker.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "e2e_http.h"
+
+static e2e_server srv;
+static char admin_token[1200];
+static int seq;
+
+#define ADMIN_EMAIL    "root@notify.e2e"
+#define ADMIN_PASSWORD "admin-password-1234"
+#define PASSWORD       "correct-horse-battery"
+#define NOTES          "/api/v1/users/me/notifications"
+
+static int req(const char *method, const char *path, const char *token, const char *extra,
+               const char *body, e2e_resp *r)
+{
+	char h[2048] = "";
+	size_t n = 0;
+
+	if (token && *token)
+		n += (size_t)snprintf(h + n, sizeof h - n, "Authorization: Bearer %s\r\n", token);
+	if (body)
+		n += (size_t)snprintf(h + n, sizeof h - n, "Content-Type: application/json\r\n");
+	if (extra)
+		snprintf(h + n, sizeof h - n, "%s", extra);
+	ck_assert_msg(e2e_request(srv.port, method, path, h, body, body ? strlen(body) : 0, r) == 0,
+	              "%s %s: no response", method, path);
+	return r->status;
+}
+
+static const char *jstr(const cJSON *o, const char *name)
+{
+	const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, name) : NULL;
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static void expect(e2e_resp *r, int status)
+{
+	ck_assert_msg(r->status == status, "want %d, got %d: %s", status, r->status,
+	              r->body ? r->body : "");
+}
+
+static void expect_problem(e2e_resp *r, int status, const char *slug)
+{
+	char type[160];
+
+	expect(r, status);
+	snprintf(type, sizeof type, "https://chitfund.dev/problems/%s", slug);
+	ck_assert_msg(jstr(r->json, "type") && strcmp(jstr(r->json, "type"), type) == 0,
+	              "want %s: %s", slug, r->body);
+}
+
+static int login(const char *email, const char *password, char *token)
+{
+	char body[512];
+	e2e_resp r;
+	int st;
+
+	snprintf(body, sizeof body, "{\"email\":\"%s\",\"password\":\"%s\"}", email, password);
+	if (e2e_request(srv.port, "POST", "/api/v1/auth/login",
+	                "Content-Type: application/json\r\n", body, strlen(body), &r) != 0)
+		return -1;
+	st = r.status;
+	if (st == 200)
+		snprintf(token, 1200, "%s", jstr(r.json, "access_token"));
+	e2e_resp_free(&r);
+	return st;
+}
+
+static void user(const char *role, char *id, char *token)
+{
+	char email[128], body[512], path[128];
+	e2e_resp r;
+
+	snprintf(email, sizeof email, "%s.%d.%d@notify.e2e", role, (int)getpid(), ++seq);
+	snprintf(body, sizeof body,
+	         "{\"email\":\"%s\",\"password\":\"" PASSWORD "\",\"full_name\":\"Notified\"}",
+	         email);
+	req("POST", "/api/v1/auth/register", NULL, NULL, body, &r);
+	expect(&r, 201);
+	snprintf(id, 37, "%s", jstr(r.json, "id"));
+	e2e_resp_free(&r);
+	if (strcmp(role, "subscriber") != 0) {
+		snprintf(path, sizeof path, "/api/v1/users/%s", id);
+		snprintf(body, sizeof body, "{\"role\":\"%s\"}", role);
+		req("PATCH", path, admin_token, NULL, body, &r);
+		expect(&r, 200);
+		e2e_resp_free(&r);
+	}
+	ck_assert_int_eq(login(email, PASSWORD, token), 200);
+}
+
+static char foreman_id[37], foreman_tok[1200], agent_id[37], agent_tok[1200];
+static char sub_id[2][37], sub_tok[2][1200], scheme[37];
+
+static void make_scheme(void)
+{
+	char body[512], path[160];
+	e2e_resp r;
+
+	user("foreman", foreman_id, foreman_tok);
+	user("agent", agent_id, agent_tok);
+	for (int i = 0; i < 2; i++)
+		user("subscriber", sub_id[i], sub_tok[i]);
+	req("POST", "/api/v1/schemes", foreman_tok, NULL,
+	    "{\"name\":\"E2E notified chit\",\"chit_value\":1500000,\"member_count\":3,"
+	    "\"start_date\":\"2026-03-01\",\"max_discount_bps\":2500,"
+	    "\"first_prize_to_foreman\":true}",
+	    &r);
+	expect(&r, 201);
+	snprintf(scheme, sizeof scheme, "%s", jstr(r.json, "id"));
+	e2e_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/schemes/%s/open", scheme);
+	req("POST", path, foreman_tok, NULL, NULL, &r);
+	expect(&r, 200);
+	e2e_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/schemes/%s/agents", scheme);
+	snprintf(body, sizeof body, "{\"user_id\":\"%s\"}", agent_id);
+	req("POST", path, foreman_tok, NULL, body, &r);
+	e2e_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/schemes/%s/members", scheme);
+	for (int t = 1; t <= 3; t++) {
+		snprintf(body, sizeof body, "{\"user_id\":\"%s\",\"ticket_no\":%d}",
+		         t == 1 ? foreman_id : sub_id[t - 2], t);
+		req("POST", path, foreman_tok, NULL, body, &r);
+		expect(&r, 201);
+		e2e_resp_free(&r);
+	}
+	snprintf(path, sizeof path, "/api/v1/schemes/%s/commence", scheme);
+	req("POST", path, foreman_tok, NULL,
+	    "{\"registration_no\":\"REG/N/1\",\"commencement_ref\":\"GAZ/N/1\"}", &r);
+	expect(&r, 200);
+	e2e_resp_free(&r);
+}
+
+static int pay(const char *token, const char *key, int ticket, long amount, const char *method,
+               e2e_resp *r)
+{
+	char body[512], hdr[320];
+
+	snprintf(body, sizeof body,
+	         "{\"scheme_id\":\"%s\",\"ticket_no\":%d,\"amount\":%ld,\"method\":\"%s\"}", scheme,
+	         ticket, amount, method);
+	snprintf(hdr, sizeof hdr, "Idempotency-Key: %s-%d\r\n", key, (int)getpid());
+	return req("POST", "/api/v1/payments", token, hdr, body, r);
+}
+
+/* Number of the token's notifications of kind (NULL: all) on its first page. */
+static int count_kind(const char *token, const char *kind)
+{
+	e2e_resp r;
+	const cJSON *it;
+	int n = 0;
+
+	req("GET", NOTES "?limit=200", token, NULL, NULL, &r);
+	expect(&r, 200);
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(r.json, "items"))
+	{
+		if (kind == NULL || strcmp(jstr(it, "kind"), kind) == 0)
+			n++;
+	}
+	e2e_resp_free(&r);
+	return n;
+}
+
+START_TEST(test_notifications_over_http)
+{
+	char path[256], pay_id[37], note_id[37], out[64];
+	e2e_resp r;
+	const cJSON *items, *n;
+
+	make_scheme();
+	ck_assert_int_eq(count_kind(sub_tok[0], NULL), 0);
+	/* a payment: its holder is told, once */
+	pay(agent_tok, "n-pay-2", 2, 500000, "cash", &r);
+	expect(&r, 201);
+	snprintf(pay_id, sizeof pay_id, "%s", jstr(r.json, "id"));
+	e2e_resp_free(&r);
+	req("GET", NOTES, sub_tok[0], NULL, NULL, &r);
+	expect(&r, 200);
+	items = cJSON_GetObjectItemCaseSensitive(r.json, "items");
+	ck_assert_int_eq(cJSON_GetArraySize(items), 1);
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(r.json, "next_cursor")));
+	n = cJSON_GetArrayItem(items, 0);
+	ck_assert_str_eq(jstr(n, "kind"), "receipt");
+	ck_assert_str_eq(jstr(n, "scheme_id"), scheme);
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(n, "read_at")));
+	{
+		const cJSON *b = cJSON_GetObjectItemCaseSensitive(n, "body");
+
+		ck_assert_str_eq(jstr(b, "payment_id"), pay_id);
+		ck_assert_int_eq((long)cJSON_GetObjectItemCaseSensitive(b, "amount")->valuedouble,
+		                 500000);
+	}
+	snprintf(note_id, sizeof note_id, "%s", jstr(n, "id"));
+	e2e_resp_free(&r);
+	ck_assert_int_eq(count_kind(sub_tok[1], NULL), 0);
+	ck_assert_int_eq(count_kind(agent_tok, NULL), 0);
+
+	/* refused payments (a subscriber in cash; another's ticket) tell nobody */
+	pay(sub_tok[0], "n-cash-2", 2, 100, "cash", &r);
+	expect_problem(&r, 403, "forbidden");
+	e2e_resp_free(&r);
+	pay(sub_tok[1], "n-upi-2", 2, 100, "upi", &r);
+	ck_assert_int_ge(r.status, 400);
+	e2e_resp_free(&r);
+	ck_assert_int_eq(count_kind(sub_tok[0], "receipt"), 1);
+	ck_assert_int_eq(count_kind(sub_tok[1], NULL), 0);
+
+	/* mark read: someone else's is 404; the owner's is 200 with read_at */
+	snprintf(path, sizeof path, NOTES "/%s/read", note_id);
+	req("POST", path, sub_tok[1], NULL, NULL, &r);
+	expect_problem(&r, 404, "not-found");
+	e2e_resp_free(&r);
+	req("POST", path, NULL, NULL, NULL, &r);
+	expect(&r, 401);
+	e2e_resp_free(&r);
+	req("POST", NOTES "/not-a-uuid/read", sub_tok[0], NULL, NULL, &r);
+	expect_problem(&r, 404, "not-found");
+	e2e_resp_free(&r);
+	req("POST", path, sub_tok[0], NULL, NULL, &r);
+	expect(&r, 200);
+	ck_assert_str_eq(jstr(r.json, "id"), note_id);
+	ck_assert_ptr_nonnull(jstr(r.json, "read_at"));
+	e2e_resp_free(&r);
+
+	/* lists: validation and auth */
+	req("GET", NOTES "?limit=0", sub_tok[0], NULL, NULL, &r);
+	expect_problem(&r, 422, "validation-error");
+	e2e_resp_free(&r);
+	req("GET", NOTES, NULL, NULL, NULL, &r);
+	expect(&r, 401);
+	e2e_resp_free(&r);
+
+	/* a draw: every member told when it opens and when it settles */
+	{
+		char aid[37];
+
+		snprintf(path, sizeof path, "/api/v1/schemes/%s/auctions", scheme);
+		req("POST", path, foreman_tok, NULL, "{\"installment_no\":1}", &r);
+		expect(&r, 201);
+		snprintf(aid, sizeof aid, "%s", jstr(r.json, "id"));
+		e2e_resp_free(&r);
+		snprintf(path, sizeof path, "/api/v1/auctions/%s/open", aid);
+		req("POST", path, foreman_tok, NULL, NULL, &r);
+		expect(&r, 200);
+		e2e_resp_free(&r);
+		snprintf(path, sizeof path, "/api/v1/auctions/%s/close", aid);
+		req("POST", path, foreman_tok, NULL, NULL, &r);
+		expect(&r, 200);
+		e2e_resp_free(&r);
+	}
+	ck_assert_int_eq(count_kind(foreman_tok, "auction_opened"), 1);
+	ck_assert_int_eq(count_kind(foreman_tok, "auction_settled"), 1);
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(count_kind(sub_tok[i], "auction_opened"), 1);
+		ck_assert_int_eq(count_kind(sub_tok[i], "auction_settled"), 1);
+	}
+	ck_assert_int_eq(count_kind(agent_tok, NULL), 0);
+
+	/* paging: sub 0 has 3 (receipt, opened, settled), newest first */
+	req("GET", NOTES "?limit=2", sub_tok[0], NULL, NULL, &r);
+	expect(&r, 200);
+	items = cJSON_GetObjectItemCaseSensitive(r.json, "items");
+	ck_assert_int_eq(cJSON_GetArraySize(items), 2);
+	ck_assert_str_eq(jstr(cJSON_GetArrayItem(items, 0), "kind"), "auction_settled");
+	ck_assert_ptr_nonnull(jstr(r.json, "next_cursor"));
+	snprintf(path, sizeof path, NOTES "?limit=2&cursor=%s", jstr(r.json, "next_cursor"));
+	e2e_resp_free(&r);
+	req("GET", path, sub_tok[0], NULL, NULL, &r);
+	expect(&r, 200);
+	items = cJSON_GetObjectItemCaseSensitive(r.json, "items");
+	ck_assert_int_eq(cJSON_GetArraySize(items), 1);
+	ck_assert_str_eq(jstr(cJSON_GetArrayItem(items, 0), "id"), note_id);
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(r.json, "next_cursor")));
+	e2e_resp_free(&r);
+
+	/* the outbox: every row waits for a delivery worker */
+	ck_assert_int_eq(e2e_sql(&srv,
+	                         "SELECT count(*) FROM notifications WHERE delivered_at IS NULL",
+	                         out, sizeof out),
+	                 0);
+	ck_assert_str_eq(out, "7"); /* 1 receipt + 3 opened + 3 settled */
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("e2e_notifications");
+	TCase *tc = tcase_create("notifications");
+
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, test_notifications_over_http);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	static const char *const create_admin[] = {"create-admin", "--email", ADMIN_EMAIL,
+	                                           "--password-stdin", NULL};
+	char out[1024];
+	SRunner *sr;
+	int failed;
+
+	if (e2e_server_start(&srv, NULL) < 0) {
+		e2e_server_stop(&srv);
+		fprintf(stderr, "test_e2e_notifications: cannot start the server under test\n");
+		printf("0%%: Checks: 1, Failures: 1, Errors: 0\n");
+		return EXIT_FAILURE;
+	}
+	if (e2e_server_run(&srv, create_admin, ADMIN_PASSWORD "\n", out, sizeof out) != 0 ||
+	    login(ADMIN_EMAIL, ADMIN_PASSWORD, admin_token) != 200) {
+		fprintf(stderr, "test_e2e_notifications: create-admin/login failed: %s\n", out);
+		e2e_server_stop(&srv);
+		printf("0%%: Checks: 1, Failures: 1, Errors: 0\n");
+		return EXIT_FAILURE;
+	}
+	sr = srunner_create(suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	e2e_server_stop(&srv);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
