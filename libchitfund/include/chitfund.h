@@ -21,6 +21,7 @@
 #include "chitfund/auth.h"
 #include "chitfund/errors.h"
 #include "chitfund/money.h"
+#include "chitfund/notifications.h"
 #include "chitfund/pii.h"
 #include "chitfund/schemes.h"
 #include "chitfund/types.h"
