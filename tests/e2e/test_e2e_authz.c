@@ -412,6 +412,12 @@ static void build_rows(void)
 	row("POST", "/api/v1/users/me/password", "/api/v1/users/me/password",
 	    "{\"current_password\":\"" PASSWORD "\",\"new_password\":\"short\"}", NULL, "UAAAAAAA");
 	row("GET", "/api/v1/users/me/tickets", "/api/v1/users/me/tickets", NULL, NULL, "UOOOOOOO");
+	row("GET", "/api/v1/users/me/notifications", "/api/v1/users/me/notifications", NULL, NULL,
+	    "UOOOOOOO");
+	/* someone else's (or no) notification: 404 for everyone, never 403 or 2xx */
+	row("POST", "/api/v1/users/me/notifications/{id}/read",
+	    "/api/v1/users/me/notifications/00000000-0000-4000-8000-000000000000/read", NULL, NULL,
+	    "UNNNNNNN");
 	row("GET", "/api/v1/users", "/api/v1/users", NULL, NULL, "UOOOOFFF");
 	row("GET", "/api/v1/users/{id}", P("/api/v1/users/%s", uid[U2]), NULL, NULL, "UOOOOFFF");
 	row("GET", "/api/v1/users/{id}", P("/api/v1/users/%s", uid[U1]), NULL, NULL, "UOOOOFFF");
