@@ -161,7 +161,10 @@ static int cmd_serve(void)
 	signal(SIGPIPE, SIG_IGN);
 
 	if ((rc = open_pool(&s, true, &err)) < 0 || (rc = ready(&s, &err)) < 0 ||
-	    (rc = build_app(&s, &err)) < 0) {
+	    (rc = build_app(&s, &err)) < 0 ||
+	    (s.env.cache_entries > 0 && /* the read cache: decision 0006 */
+	     (rc = cf_pg_store_cache_start(s.store, s.env.database_url, s.env.cache_entries,
+	                                   &err)) < 0)) {
 		die_err("cannot start", &err);
 		if (err.code == CF_EUNAVAILABLE)
 			fprintf(stderr, "chitfund-server: run `chitfund-server migrate` first\n");

@@ -40,6 +40,7 @@ typedef struct cf_server_env {
 	char listen[300];         /**< "127.0.0.1:8080" */
 	int pool_size;
 	int pool_wait_ms;
+	size_t cache_entries; /**< CHITFUND_CACHE_ENTRIES (default 4096; 0: no read cache) */
 	cf_http_config http;
 	cf_app_config app;
 	char secret_text[2 * CF_CONFIG_SECRET_MAX + 1]; /**< storage behind secret_key */

@@ -9,10 +9,19 @@
 #include "cf_infra/pg.h"
 #include "chitfund/adapters/postgres.h"
 
+/* The read cache (pg_cache.c); NULL when not started. */
+typedef struct cf_pgad_cache cf_pgad_cache;
+
 struct cf_pg_store {
 	cf_pg_pool *pool;
-	bool early_release; /* cf_pg_store_set_early_release */
+	bool early_release;   /* cf_pg_store_set_early_release */
+	cf_pgad_cache *cache; /* cf_pg_store_cache_start */
 };
+
+/* Kinds of cached rows. */
+enum { CF_PGAD_CACHE_USERS, CF_PGAD_CACHE_SCHEMES, CF_PGAD_CACHE_KINDS };
+/* Ids a tx remembers to invalidate; past this it flushes everything. */
+#define CF_PGAD_TX_TOUCHED 8
 
 /* A statement waiting to be sent with the commit (pg_deferred.c). */
 typedef struct cf_pgad_deferred cf_pgad_deferred;
@@ -21,7 +30,27 @@ struct cf_tx {
 	cf_pg_store *store;
 	cf_pg_conn *conn;
 	cf_pgad_deferred *deferred; /* statements sent with COMMIT, oldest first */
+	bool read_only;             /* begun by begin_read: no BEGIN, may use the cache */
+	bool touched_overflow;
+	size_t n_touched;
+	struct {
+		int kind;
+		char id[CF_ID_SIZE];
+	} touched[CF_PGAD_TX_TOUCHED]; /* cached rows this tx wrote */
 };
+
+/*
+ * The read cache (pg_cache.c). lookup: 1 = hit (*out filled), 0 = miss
+ * (*gen set: pass it to fill after reading the database), -1 = not usable
+ * here (no cache, cache off, or tx writes). fill: keep a row read after a
+ * miss, unless something was invalidated since *gen. touch: a write of a
+ * cached row, invalidated when the tx ends. tx_end: do those invalidations.
+ */
+int cf_pgad_cache_lookup(cf_tx *tx, int kind, const char *id, void *out, uint64_t *gen);
+void cf_pgad_cache_fill(cf_tx *tx, int kind, const char *id, const void *val, uint64_t gen);
+int cf_pgad_cache_touch(cf_tx *tx, int kind, const char *id);
+void cf_pgad_cache_tx_end(cf_tx *tx);
+void cf_pgad_cache_free(cf_pgad_cache *c);
 
 /* Run a named prepared statement in tx; *out (may be NULL) owns the result. */
 int cf_pgad_run(cf_tx *tx, const char *name, const char *sql, const cf_pg_params *p,

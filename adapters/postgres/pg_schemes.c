@@ -152,11 +152,14 @@ static int scheme_get(void *self, cf_tx *tx, const char *id, cf_scheme *out)
 {
 	cf_pg_params p;
 	PGresult *r = NULL;
-	int rc;
+	uint64_t gen = 0;
+	int cached, rc;
 
 	(void)self;
 	if (!cf_pgad_is_uuid(id))
 		return CF_ENOTFOUND;
+	if ((cached = cf_pgad_cache_lookup(tx, CF_PGAD_CACHE_SCHEMES, id, out, &gen)) == 1)
+		return CF_OK;
 	cf_pg_params_init(&p);
 	cf_pg_param_text(&p, id);
 	rc = cf_pgad_run(tx, "cfpg_scheme_get",
@@ -165,6 +168,8 @@ static int scheme_get(void *self, cf_tx *tx, const char *id, cf_scheme *out)
 		return rc;
 	rc = PQntuples(r) == 0 ? CF_ENOTFOUND : read_scheme(r, 0, out);
 	PQclear(r);
+	if (rc == CF_OK && cached == 0)
+		cf_pgad_cache_fill(tx, CF_PGAD_CACHE_SCHEMES, id, out, gen);
 	return rc;
 }
 
@@ -190,6 +195,7 @@ static int scheme_update(void *self, cf_tx *tx, cf_scheme *s)
 	(void)self;
 	if (!cf_pgad_is_uuid(s->id))
 		return CF_ENOTFOUND;
+	cf_pgad_cache_touch(tx, CF_PGAD_CACHE_SCHEMES, s->id);
 	cf_pg_params_init(&p);
 	scheme_params(&p, s, date);
 	cf_pg_param_text(&p, s->id);

@@ -26,6 +26,8 @@ int cf_pg_store_new(cf_pg_store **out, cf_pg_pool *pool)
 
 void cf_pg_store_free(cf_pg_store *s)
 {
+	if (s != NULL)
+		cf_pgad_cache_free(s->cache);
 	free(s);
 }
 
@@ -76,6 +78,7 @@ static int uow_begin_read(void *self, cf_tx **out)
 	if (tx == NULL)
 		return CF_ENOMEM;
 	tx->store = s;
+	tx->read_only = true;
 	rc = cf_pg_pool_acquire(s->pool, &tx->conn, NULL);
 	if (rc != CF_OK) {
 		free(tx);
@@ -89,6 +92,7 @@ static void tx_end(cf_tx *tx)
 {
 	cf_pgad_deferred_discard(tx);
 	cf_pg_pool_release(tx->store->pool, tx->conn);
+	cf_pgad_cache_tx_end(tx); /* after the commit or rollback, before the answer */
 	free(tx);
 }
 

@@ -179,14 +179,21 @@ static int user_insert(void *self, cf_tx *tx, const cf_user_row *u)
 static int user_get(void *self, cf_tx *tx, const char *id, cf_user_row *out)
 {
 	cf_pg_params p;
+	uint64_t gen = 0;
+	int cached, rc;
 
 	(void)self;
 	if (!cf_pgad_is_uuid(id))
 		return CF_ENOTFOUND;
+	if ((cached = cf_pgad_cache_lookup(tx, CF_PGAD_CACHE_USERS, id, out, &gen)) == 1)
+		return CF_OK;
 	cf_pg_params_init(&p);
 	cf_pg_param_text(&p, id);
-	return one_user(tx, "cfpg_user_get", "SELECT " USER_COLS " FROM users WHERE id = $1::uuid",
-	                &p, out);
+	rc = one_user(tx, "cfpg_user_get", "SELECT " USER_COLS " FROM users WHERE id = $1::uuid",
+	              &p, out);
+	if (rc == CF_OK && cached == 0)
+		cf_pgad_cache_fill(tx, CF_PGAD_CACHE_USERS, id, out, gen);
+	return rc;
 }
 
 static int user_get_by_email(void *self, cf_tx *tx, const char *email, cf_user_row *out)
@@ -223,6 +230,7 @@ static int user_update(void *self, cf_tx *tx, cf_user_row *u)
 	(void)self;
 	if (!cf_pgad_is_uuid(u->id))
 		return CF_ENOTFOUND;
+	cf_pgad_cache_touch(tx, CF_PGAD_CACHE_USERS, u->id);
 	cf_pg_params_init(&p);
 	user_params(&p, u, h); /* $1..$22 */
 	cf_pg_param_text(&p, u->id);

@@ -24,6 +24,7 @@ struct cf_pg_listener {
 	char channel[CF_PG_NOTIFY_MAX_CHANNEL + 1];
 	cf_pg_notify_fn on_notify;
 	cf_pg_notify_gap_fn on_gap;
+	cf_pg_notify_down_fn on_down;
 	void *user;
 	int backoff_min_ms;
 	int backoff_max_ms;
@@ -106,6 +107,8 @@ static void drop_conn(cf_pg_listener *l)
 	l->backend_pid = 0;
 	l->failures++;
 	pthread_mutex_unlock(&l->mu);
+	if (l->on_down)
+		l->on_down(l->user);
 }
 
 /* Hand every notification libpq has buffered to the callback, in order. */
@@ -251,6 +254,7 @@ int cf_pg_listener_start(cf_pg_listener **out, const cf_pg_listener_config *cfg,
 	memcpy(l->channel, cfg->channel, clen + 1);
 	l->on_notify = cfg->on_notify;
 	l->on_gap = cfg->on_gap;
+	l->on_down = cfg->on_down;
 	l->user = cfg->user;
 	l->backoff_min_ms = cfg->backoff_min_ms > 0 ? cfg->backoff_min_ms : 100;
 	l->backoff_max_ms = cfg->backoff_max_ms > 0 ? cfg->backoff_max_ms : 5000;

@@ -53,16 +53,23 @@ typedef void (*cf_pg_notify_fn)(const char *payload, size_t len, void *user);
  */
 typedef void (*cf_pg_notify_gap_fn)(void *user);
 
+/**
+ * Called on the listener thread when a live connection is lost, before any
+ * reconnect: from now until the gap callback, notifications are being missed.
+ */
+typedef void (*cf_pg_notify_down_fn)(void *user);
+
 /** Listener settings. Zero fields take the defaults given. */
 typedef struct cf_pg_listener_config {
-	const char *conninfo;       /**< libpq connection string or URI (copied); required */
-	const char *channel;        /**< channel name (copied); required, 1..63 bytes */
-	cf_pg_notify_fn on_notify;  /**< required */
-	cf_pg_notify_gap_fn on_gap; /**< optional */
-	void *user;                 /**< passed to both callbacks */
-	int backoff_min_ms;         /**< first reconnect delay; 0: 100 ms */
-	int backoff_max_ms;         /**< reconnect delay cap (doubling); 0: 5000 ms */
-	int ping_ms;                /**< idle time before a liveness query; 0: 30000 ms */
+	const char *conninfo;         /**< libpq connection string or URI (copied); required */
+	const char *channel;          /**< channel name (copied); required, 1..63 bytes */
+	cf_pg_notify_fn on_notify;    /**< required */
+	cf_pg_notify_gap_fn on_gap;   /**< optional */
+	cf_pg_notify_down_fn on_down; /**< optional */
+	void *user;                   /**< passed to every callback */
+	int backoff_min_ms;           /**< first reconnect delay; 0: 100 ms */
+	int backoff_max_ms;           /**< reconnect delay cap (doubling); 0: 5000 ms */
+	int ping_ms;                  /**< idle time before a liveness query; 0: 30000 ms */
 } cf_pg_listener_config;
 
 /** Counters (a snapshot) for /metrics and tests. */

@@ -24,6 +24,9 @@
 #define CHITFUND_ADAPTERS_POSTGRES_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
 #include "cf_infra/pg.h"
 #include "chitfund/sys/ports.h"
 
@@ -60,6 +63,43 @@ void cf_pg_store_free(cf_pg_store *s);
  * against open units.
  */
 void cf_pg_store_set_early_release(cf_pg_store *s, bool on);
+
+/**
+ * Start the read cache of user and scheme rows (default: not started).
+ * Read-only units of work (the use cases' reads) then serve users.get and
+ * schemes.get from memory; units that write always read the database. It
+ * keeps up to `entries` rows of each kind (1..16777216; a user row is about
+ * 2.7 KiB, a scheme 1 KiB). It opens its own connection to `conninfo` and
+ * LISTENs on channel "cf_cache", where the triggers of migration 0051
+ * announce every committed change to those rows from any process; this
+ * store's own writes are invalidated before their use case returns. While
+ * that connection is down the cache is bypassed, and it restarts empty.
+ * Other processes' changes are seen once their notification arrives (the
+ * staleness window of a read replica, normally under a millisecond): see
+ * docs/decisions/0006-read-cache.md. Call once, before use; stopped by
+ * cf_pg_store_free. Errors: CF_EINVALID, CF_ENOMEM, CF_EUNAVAILABLE (cannot
+ * connect or LISTEN).
+ */
+int cf_pg_store_cache_start(cf_pg_store *s, const char *conninfo, size_t entries, cf_error *err);
+
+/** Counters of the read cache (a snapshot). */
+typedef struct cf_pg_cache_stats {
+	bool started;           /**< cf_pg_store_cache_start succeeded */
+	bool enabled;           /**< serving now (false while its LISTEN is down) */
+	uint64_t hits;          /**< lookups answered from memory */
+	uint64_t misses;        /**< lookups that went to the database */
+	uint64_t invalidations; /**< rows dropped because they changed */
+	uint64_t flushes;       /**< whole-cache drops (connection lost, unknown payload) */
+} cf_pg_cache_stats;
+
+/** Fill *out with the read cache's counters (zeros when not started). */
+void cf_pg_store_cache_stats(cf_pg_store *s, cf_pg_cache_stats *out);
+
+/**
+ * The server process id of the cache's LISTEN connection, 0 when not
+ * started or disconnected (for tests: pg_terminate_backend).
+ */
+int cf_pg_store_cache_listener_pid(cf_pg_store *s);
 
 /**
  * Fill the storage members of *out (uow, users, refresh_tokens, schemes,
