@@ -4,10 +4,13 @@
  */
 #include "chitfund/adapters/system.h"
 
+#include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "chitfund/auth.h"
 #include "cf_infra/clock.h"
 #include "cf_infra/config.h"
 #include "cf_infra/crypto.h"
@@ -15,7 +18,34 @@
 #include "cf_infra/log.h"
 #include "cf_infra/password.h"
 
+/*
+ * Verified-token memo: a bearer token arrives with every request of a
+ * session, and full verification (our HMAC, then libjwt's, then two JSON
+ * parses) is the largest cost of an authenticated read. A token that
+ * verified once is kept here, byte for byte, with its claims; the same
+ * bytes again skip the work. Only verified tokens are kept, comparison is
+ * constant-time over the whole token, and the caller still checks exp, nbf
+ * and iss against the clock on every request. 256 sets of 4, LRU per set.
+ */
+#define MEMO_SETS  256
+#define MEMO_WAYS  4
+#define MEMO_LOCKS 32
+
+typedef struct memo_slot {
+	uint64_t used_at; /* 0: empty */
+	size_t len;
+	char token[CF_ACCESS_TOKEN_MAX];
+	cf_token_claims claims;
+} memo_slot;
+
+typedef struct memo {
+	memo_slot slot[MEMO_SETS][MEMO_WAYS];
+	uint64_t clock[MEMO_SETS];
+	pthread_mutex_t mu[MEMO_LOCKS];
+} memo;
+
 struct cf_system {
+	memo *memo; /* NULL: verify every time */
 	bool offset;
 	cf_offset_clock clock;
 	cf_password_policy policy;
@@ -92,11 +122,68 @@ static int sys_issue(void *self, const cf_token_claims *claims, char *out, size_
 	return rc == CF_EBUFFER || rc == CF_EINVALID || rc == CF_ENOMEM ? rc : (rc ? CF_ERROR : 0);
 }
 
+/* The set of a token: its last bytes are the signature, already uniform. */
+static size_t memo_set(const char *token, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t from = len > 16 ? len - 16 : 0;
+
+	for (size_t i = from; i < len; i++) {
+		h ^= (unsigned char)token[i];
+		h *= 1099511628211ULL;
+	}
+	return (size_t)(h % MEMO_SETS);
+}
+
+static bool memo_get(memo *m, const char *token, size_t len, cf_token_claims *out)
+{
+	size_t set = memo_set(token, len);
+	bool found = false;
+
+	pthread_mutex_lock(&m->mu[set % MEMO_LOCKS]);
+	for (size_t w = 0; w < MEMO_WAYS; w++) {
+		memo_slot *e = &m->slot[set][w];
+
+		if (e->used_at != 0 && e->len == len && cf_ct_equal(e->token, token, len)) {
+			e->used_at = ++m->clock[set];
+			*out = e->claims;
+			found = true;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&m->mu[set % MEMO_LOCKS]);
+	return found;
+}
+
+static void memo_put(memo *m, const char *token, size_t len, const cf_token_claims *c)
+{
+	size_t set = memo_set(token, len), victim = 0;
+	uint64_t oldest = UINT64_MAX;
+
+	pthread_mutex_lock(&m->mu[set % MEMO_LOCKS]);
+	for (size_t w = 0; w < MEMO_WAYS; w++)
+		if (m->slot[set][w].used_at < oldest) {
+			oldest = m->slot[set][w].used_at;
+			victim = w;
+		}
+	memo_slot *e = &m->slot[set][victim];
+
+	memcpy(e->token, token, len);
+	e->len = len;
+	e->claims = *c;
+	e->used_at = ++m->clock[set];
+	pthread_mutex_unlock(&m->mu[set % MEMO_LOCKS]);
+}
+
 static int sys_token_verify(void *self, const char *token, size_t len, cf_token_claims *out)
 {
 	cf_system *s = self;
 	cf_jwt_claims c;
+	bool memo_ok = s->memo != NULL && token != NULL && len > 0 && len < CF_ACCESS_TOKEN_MAX;
+
 	memset(out, 0, sizeof *out);
+	if (memo_ok && memo_get(s->memo, token, len, out))
+		return CF_OK;
 	if (cf_jwt_decode_verified(&s->jwt, token, len, &c, NULL) != CF_OK)
 		return CF_EUNAUTHENTICATED;
 	if (copy_field(out->sub, sizeof out->sub, c.sub) ||
@@ -109,6 +196,8 @@ static int sys_token_verify(void *self, const char *token, size_t len, cf_token_
 	out->iat = c.iat;
 	out->nbf = c.nbf;
 	out->exp = c.exp;
+	if (memo_ok)
+		memo_put(s->memo, token, len, out);
 	return CF_OK;
 }
 
@@ -224,6 +313,13 @@ int cf_system_new(cf_system **out, const cf_system_config *sc, cf_error *err)
 	s = calloc(1, sizeof *s);
 	if (!s)
 		return cf_error_set(err, CF_ENOMEM, "internal-error", NULL, "out of memory");
+	s->memo = calloc(1, sizeof *s->memo);
+	if (!s->memo) {
+		free(s);
+		return cf_error_set(err, CF_ENOMEM, "internal-error", NULL, "out of memory");
+	}
+	for (int i = 0; i < MEMO_LOCKS; i++)
+		pthread_mutex_init(&s->memo->mu[i], NULL);
 
 	/* token key */
 	key = (const unsigned char *)sc->secret_key;
@@ -327,6 +423,12 @@ void cf_system_free(cf_system *sys)
 {
 	if (!sys)
 		return;
+	if (sys->memo) {
+		for (int i = 0; i < MEMO_LOCKS; i++)
+			pthread_mutex_destroy(&sys->memo->mu[i]);
+		cf_wipe(sys->memo, sizeof *sys->memo); /* bearer tokens */
+		free(sys->memo);
+	}
 	cf_wipe(sys, sizeof *sys);
 	free(sys);
 }

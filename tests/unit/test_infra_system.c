@@ -1,9 +1,10 @@
 /*
  * test_infra_system.c - the production service ports (adapters/system):
- * signer round trip and refusal, cipher round trip / wrong aad / unknown key
- * id, hasher, digest, CHITFUND_TEST_NOW clock, configuration refusals.
+ * signer round trip and refusal, the verified-token memo, cipher round trip / wrong aad / unknown
+ * key id, hasher, digest, CHITFUND_TEST_NOW clock, configuration refusals.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,64 @@ static cf_system *make(const char *env, const char *test_now)
 	return s;
 }
 
+/* Claims for user 1111... with role and jti, valid from 100 to 200. */
+static void claims(cf_token_claims *c, const char *role, const char *jti)
+{
+	memset(c, 0, sizeof *c);
+	snprintf(c->sub, sizeof c->sub, "11111111-2222-4333-8444-555555555555");
+	snprintf(c->role, sizeof c->role, "%s", role);
+	snprintf(c->jti, sizeof c->jti, "%s", jti);
+	snprintf(c->iss, sizeof c->iss, "chitfund");
+	c->iat = 100;
+	c->nbf = 100;
+	c->exp = 200;
+}
+
+/* The verified-token memo: a repeat is answered from memory with the same
+ * claims; a near miss (one byte changed anywhere, a prefix, a longer token)
+ * is verified in full and refused; eviction keeps working past capacity. */
+START_TEST(test_signer_memo)
+{
+	cf_system *s = make("test", NULL);
+	cf_ports p;
+	char tok[CF_ACCESS_TOKEN_SIZE], bad[CF_ACCESS_TOKEN_SIZE + 8], other[CF_ACCESS_TOKEN_SIZE];
+	cf_token_claims c, out;
+	size_t n;
+
+	memset(&p, 0, sizeof p);
+	cf_system_ports(s, &p);
+	claims(&c, "foreman", "bbbbbbbb-2222-4333-8444-555555555555");
+	ck_assert_int_eq(p.signer.issue(p.signer.self, &c, tok, sizeof tok), CF_OK);
+	n = strlen(tok);
+	for (int i = 0; i < 3; i++) {
+		memset(&out, 0x5a, sizeof out);
+		ck_assert_int_eq(p.signer.verify(p.signer.self, tok, n, &out), CF_OK);
+		ck_assert_str_eq(out.sub, c.sub);
+		ck_assert_str_eq(out.role, "foreman");
+		ck_assert_int_eq(out.exp, 200);
+	}
+	for (size_t at = 0; at < n; at += 7) { /* one byte changed: header, payload, signature */
+		memcpy(bad, tok, n + 1);
+		bad[at] = bad[at] == 'A' ? 'B' : 'A';
+		ck_assert_int_eq(p.signer.verify(p.signer.self, bad, n, &out), CF_EUNAUTHENTICATED);
+	}
+	ck_assert_int_eq(p.signer.verify(p.signer.self, tok, n - 1, &out), CF_EUNAUTHENTICATED);
+	memcpy(bad, tok, n);
+	memcpy(bad + n, "AAAA", 5);
+	ck_assert_int_eq(p.signer.verify(p.signer.self, bad, n + 4, &out), CF_EUNAUTHENTICATED);
+	/* past capacity (1024 slots): the first is evicted or kept, and verifies either way */
+	for (int i = 0; i < 1500; i++) {
+		snprintf(c.jti, sizeof c.jti, "cccccccc-2222-4333-8444-%012d", i);
+		ck_assert_int_eq(p.signer.issue(p.signer.self, &c, other, sizeof other), CF_OK);
+		ck_assert_int_eq(p.signer.verify(p.signer.self, other, strlen(other), &out), CF_OK);
+		ck_assert_str_eq(out.jti, c.jti);
+	}
+	ck_assert_int_eq(p.signer.verify(p.signer.self, tok, n, &out), CF_OK);
+	ck_assert_str_eq(out.jti, "bbbbbbbb-2222-4333-8444-555555555555");
+	cf_system_free(s);
+}
+END_TEST
+
 START_TEST(test_signer_and_cipher)
 {
 	cf_system *s = make("test", NULL);
@@ -38,14 +97,7 @@ START_TEST(test_signer_and_cipher)
 	size_t n = 0;
 	memset(&p, 0, sizeof p);
 	cf_system_ports(s, &p);
-	memset(&c, 0, sizeof c);
-	memcpy(c.sub, "11111111-2222-4333-8444-555555555555", 37);
-	memcpy(c.role, "agent", 6);
-	memcpy(c.jti, "aaaaaaaa-2222-4333-8444-555555555555", 37);
-	memcpy(c.iss, "chitfund", 9);
-	c.iat = 100;
-	c.nbf = 100;
-	c.exp = 200;
+	claims(&c, "agent", "aaaaaaaa-2222-4333-8444-555555555555");
 	ck_assert_int_eq(p.signer.issue(p.signer.self, &c, tok, sizeof tok), CF_OK);
 	ck_assert_int_eq(p.signer.verify(p.signer.self, tok, strlen(tok), &out), CF_OK);
 	ck_assert_str_eq(out.sub, c.sub);
@@ -160,6 +212,7 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_signer_and_cipher);
+	tcase_add_test(tc, test_signer_memo);
 	tcase_add_test(tc, test_hasher_digest_rng_clock);
 	tcase_add_test(tc, test_config_refusals);
 	suite_add_tcase(s, tc);
