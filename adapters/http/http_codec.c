@@ -2,6 +2,7 @@
  * http_codec.c - entity -> JSON encoders (api.md field names; money as
  * integer minor units; times RFC 3339 UTC; absent values as null).
  */
+#include <inttypes.h>
 #include "http_private.h"
 
 #include <stdio.h>
@@ -9,7 +10,11 @@
 
 void cf_json_add_int(cJSON *o, const char *name, int64_t v)
 {
-	cJSON_AddNumberToObject(o, name, (double)v);
+	char buf[24];
+
+	/* raw digits: exact past 2^53, and no %g plus sscanf round trip per field */
+	snprintf(buf, sizeof buf, "%" PRId64, v);
+	cJSON_AddRawToObject(o, name, buf);
 }
 
 void cf_json_add_time(cJSON *o, const char *name, int64_t ms)

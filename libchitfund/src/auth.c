@@ -611,11 +611,9 @@ typedef struct authn_ctx {
 static int do_authenticate(cf_uc *uc, void *vctx)
 {
 	authn_ctx *c = vctx;
-	cf_user_row *u = malloc(sizeof *u);
+	cf_user_row row, *u = &row; /* on the stack: every request comes here */
 	int rc;
 
-	if (u == NULL)
-		return CF_ENOMEM;
 	rc = uc->app->p.users.get(uc->app->p.users.self, uc->tx, c->sub, u);
 	if (rc == CF_ENOTFOUND || (rc == CF_OK && !u->is_active))
 		rc = cf__fail(uc, CF_EUNAUTHENTICATED, CF_SLUG_UNAUTHENTICATED, "",
@@ -624,7 +622,6 @@ static int do_authenticate(cf_uc *uc, void *vctx)
 		memcpy(c->out->user_id, u->id, sizeof c->out->user_id);
 		c->out->role = u->role;
 	}
-	free(u);
 	return rc;
 }
 
