@@ -104,6 +104,7 @@ static int build_app(stack *s, cf_error *err)
 	if ((rc = cf_system_new(&s->sys, &sc, err)) < 0 ||
 	    (rc = cf_pg_store_new(&s->store, s->pool)) < 0)
 		return cf_error_default(err, rc);
+	cf_pg_store_set_early_release(s->store, s->env.early_release); /* decision 0007 */
 	cf_pg_store_ports(s->store, &ports);
 	cf_pg_money_ports(s->store, &ports); /* money (issue 5) */
 	cf_system_ports(s->sys, &ports);

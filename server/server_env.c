@@ -69,7 +69,7 @@ static int secret_text(cf_server_env *e, cf_error *err)
 int cf_server_env_read(cf_server_env *e, bool need_secret, cf_error *err)
 {
 	const cf_config *c = &e->cfg;
-	long long timeout, keep, alog, rps, burst, cache;
+	long long timeout, keep, alog, rps, burst, cache, early;
 	const char *docs;
 	int rc;
 
@@ -92,6 +92,7 @@ int cf_server_env_read(cf_server_env *e, bool need_secret, cf_error *err)
 	    (rc = env_int("CHITFUND_RATE_LIMIT_BURST", CF_HTTP_RATELIMIT_DEFAULT_BURST, 0,
 	                  CF_HTTP_RATELIMIT_MAX, &burst, err)) < 0 ||
 	    (rc = env_int("CHITFUND_CACHE_ENTRIES", 4096, 0, 1 << 24, &cache, err)) < 0 ||
+	    (rc = env_int("CHITFUND_EARLY_RELEASE", 1, 0, 1, &early, err)) < 0 ||
 	    (rc = secret_text(e, err)) < 0)
 		goto fail;
 	if (snprintf(e->listen, sizeof e->listen, "%s:%d", c->listen, c->port) >=
@@ -105,6 +106,7 @@ int cf_server_env_read(cf_server_env *e, bool need_secret, cf_error *err)
 	e->pool_size = c->pool_size;
 	e->pool_wait_ms = c->pool_wait_ms;
 	e->cache_entries = (size_t)cache; /* 0: no read cache */
+	e->early_release = early != 0;    /* decision 0007 */
 	cf_http_config_init(&e->http);
 	e->http.listen = e->listen;
 	e->http.num_threads = c->threads;

@@ -41,6 +41,7 @@ typedef struct cf_server_env {
 	int pool_size;
 	int pool_wait_ms;
 	size_t cache_entries; /**< CHITFUND_CACHE_ENTRIES (default 4096; 0: no read cache) */
+	bool early_release;   /**< CHITFUND_EARLY_RELEASE (default 1; decision 0007) */
 	cf_http_config http;
 	cf_app_config app;
 	char secret_text[2 * CF_CONFIG_SECRET_MAX + 1]; /**< storage behind secret_key */

@@ -790,7 +790,7 @@ static int od_overdue(void *self, cf_tx *tx, const char *scheme_id, cf_date on, 
 void cf_memory_auctions_ports(cf_memory_auctions *m, cf_ports *p)
 {
 	m->inner = p->uow;
-	p->uow = (cf_uow){CF_UOW_VERSION, m, w_begin, w_commit, w_rollback, NULL};
+	p->uow = (cf_uow){CF_UOW_VERSION, m, w_begin, w_commit, w_rollback, NULL, NULL};
 	p->auctions = (cf_auction_repo){CF_AUCTION_REPO_VERSION,
 	                                m,
 	                                a_insert,

@@ -889,7 +889,7 @@ void cf_memory_money_ports(cf_memory_money *m, cf_ports *p)
 {
 	m->inner = p->uow;
 	m->schemes = p->schemes;
-	p->uow = (cf_uow){CF_UOW_VERSION, m, w_begin, w_commit, w_rollback, NULL};
+	p->uow = (cf_uow){CF_UOW_VERSION, m, w_begin, w_commit, w_rollback, NULL, NULL};
 	p->money = (cf_money_repo){CF_MONEY_REPO_VERSION,
 	                           m,
 	                           acct_insert,

@@ -229,7 +229,7 @@ static int n_mark_delivered(void *self, cf_tx *tx, const char *id, bool ok, int6
 void cf_memory_notifications_ports(cf_memory_notifications *m, cf_ports *p)
 {
 	m->inner = p->uow;
-	p->uow = (cf_uow){CF_UOW_VERSION, m, w_begin, w_commit, w_rollback, NULL};
+	p->uow = (cf_uow){CF_UOW_VERSION, m, w_begin, w_commit, w_rollback, NULL, NULL};
 	p->notifications = (cf_notification_repo){CF_NOTIFICATION_REPO_VERSION,
 	                                          m,
 	                                          n_insert,

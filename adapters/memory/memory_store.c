@@ -874,7 +874,7 @@ static int thr_purge(void *self, cf_tx *tx, int64_t before_ms)
 
 void cf_memory_store_ports(cf_memory_store *s, cf_ports *p)
 {
-	p->uow = (cf_uow){CF_UOW_VERSION, s, uow_begin, uow_commit, uow_rollback, NULL};
+	p->uow = (cf_uow){CF_UOW_VERSION, s, uow_begin, uow_commit, uow_rollback, NULL, NULL};
 	p->users = (cf_user_repo){CF_USER_REPO_VERSION, s,           user_insert, user_get,
 	                          user_get_by_email,    user_update, user_list,   user_next_seq};
 	p->refresh_tokens = (cf_refresh_token_repo){CF_REFRESH_TOKEN_REPO_VERSION,

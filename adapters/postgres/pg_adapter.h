@@ -31,6 +31,7 @@ struct cf_tx {
 	cf_pg_conn *conn;
 	cf_pgad_deferred *deferred; /* statements sent with COMMIT, oldest first */
 	bool read_only;             /* begun by begin_read: no BEGIN, may use the cache */
+	bool defer_writes;          /* cf_pgad_write queues until the commit */
 	bool touched_overflow;
 	size_t n_touched;
 	struct {
@@ -101,6 +102,29 @@ typedef int (*cf_pgad_deferred_fn)(const PGresult *r, void *ctx);
  */
 int cf_pgad_defer(cf_tx *tx, const char *sql, int n, const char *const *values, const int *lengths,
                   const int *formats, cf_pgad_deferred_fn on_result, void *ctx);
+/*
+ * Queue a named prepared statement (text parameters copied from p) to be
+ * sent with the COMMIT; prepared on the connection in the same pipeline the
+ * first time. The statement must raise when it cannot do its job.
+ */
+int cf_pgad_defer_prepared(cf_tx *tx, const char *name, const char *sql, const cf_pg_params *p);
+
+/*
+ * A write that may wait for the commit: with tx->defer_writes (the unit of
+ * work's defer_writes) it is queued by cf_pgad_defer_prepared and *rows
+ * (when not NULL) is 1, so its SQL must raise when it cannot do its job;
+ * else it runs now and *rows counts the rows it returned.
+ */
+int cf_pgad_write(cf_tx *tx, const char *name, const char *sql, const cf_pg_params *p, int *rows);
+
+/*
+ * An insert that reports the row's generated seq: now, `sql` (ending in
+ * "ON CONFLICT DO NOTHING RETURNING seq"; no row: CF_EEXISTS); while writes
+ * are deferred, `sql_d` (the plain insert, a conflict raises at commit) is
+ * queued and *seq is 0.
+ */
+int cf_pgad_insert_seq(cf_tx *tx, const char *name, const char *sql, const char *name_d,
+                       const char *sql_d, const cf_pg_params *p, int64_t *seq);
 /*
  * Commit tx with its deferred statements: they and COMMIT go in one
  * pipeline, one round trip, so the single-row locks they take (audit chain

@@ -836,7 +836,7 @@ static int l_post(void *self, cf_tx *tx, const cf_ledger_line *l, size_t n)
 	cf_pg_param_text(&p, acct.s);
 	cf_pg_param_text(&p, amt.s);
 	cf_pg_param_text(&p, at.s);
-	rc = cf_pgad_run(
+	rc = cf_pgad_write(
 	        tx, "cfpg_ledger_post",
 	        "INSERT INTO ledger_postings (event_id, event, scheme_id, account, amount, "
 	        "posted_at) SELECT e, k, s, a, v, cf_ts(m) FROM unnest($1::uuid[], "

@@ -26,6 +26,7 @@
 
 struct cf_pgad_deferred {
 	cf_pgad_deferred *next;
+	const char *name; /* a prepared statement's name (static), or NULL */
 	const char *sql;
 	int n;
 	cf_pgad_deferred_fn on_result;
@@ -86,6 +87,23 @@ int cf_pgad_defer(cf_tx *tx, const char *sql, int n, const char *const *values, 
 		;
 	*at = d;
 	return CF_OK;
+}
+
+int cf_pgad_defer_prepared(cf_tx *tx, const char *name, const char *sql, const cf_pg_params *p)
+{
+	int rc;
+
+	if (p == NULL || p->overflow || name == NULL)
+		return CF_EINVALID;
+	rc = cf_pgad_defer(tx, sql, p->n, p->values, NULL, NULL, NULL, NULL);
+	if (rc == CF_OK) {
+		cf_pgad_deferred *d = tx->deferred;
+
+		while (d->next != NULL)
+			d = d->next;
+		d->name = name;
+	}
+	return rc;
 }
 
 void cf_pg_store_set_early_release(cf_pg_store *s, bool on)
@@ -152,32 +170,64 @@ static void take_sync(PGconn *pg)
 	}
 }
 
+/* What the pipeline answers, in order. */
+typedef enum { ANS_SET, ANS_PREPARE, ANS_STATEMENT, ANS_COMMIT } answer_kind;
+
+typedef struct answer {
+	answer_kind kind;
+	const cf_pgad_deferred *d;
+} answer;
+
 int cf_pgad_deferred_commit(cf_tx *tx)
 {
 	PGconn *pg;
 	bool commit, early;
-	int rc = CF_OK, sent = 0, barrier = 0;
+	int rc = CF_OK, barrier = 0;
+	size_t nd = 0, sent = 0;
 	const cf_pgad_deferred *d;
+	answer *ans;
 
 	if (tx == NULL || tx->conn == NULL)
 		return CF_EINVALID;
 	pg = cf_pg_conn_pg(tx->conn);
 	commit = PQtransactionStatus(pg) == PQTRANS_INTRANS;
 	early = commit && tx->store != NULL && tx->store->early_release;
+	for (d = tx->deferred; d != NULL; d = d->next)
+		nd++;
+	ans = calloc(2 * nd + 2, sizeof *ans);
+	if (ans == NULL) {
+		cf_pgad_deferred_discard(tx);
+		return CF_ENOMEM;
+	}
 	if (!PQenterPipelineMode(pg)) {
+		free(ans);
 		cf_pgad_deferred_discard(tx);
 		return CF_EUNAVAILABLE;
 	}
 	if (early && (rc = send_plain(pg, "SET LOCAL synchronous_commit TO off")) == CF_OK)
-		sent++;
+		ans[sent++].kind = ANS_SET;
 	for (d = tx->deferred; d != NULL && rc == CF_OK; d = d->next) {
-		if (PQsendQueryParams(pg, d->sql, d->n, NULL, d->values, d->lengths, d->formats, 0))
-			sent++;
-		else
+		if (d->name != NULL && !cf_pg_prepared_known(tx->conn, d->name)) {
+			/* prepared once per connection, in the same round trip */
+			if (!PQsendPrepare(pg, d->name, d->sql, 0, NULL)) {
+				rc = CF_EUNAVAILABLE;
+				break;
+			}
+			ans[sent].kind = ANS_PREPARE;
+			ans[sent++].d = d;
+		}
+		if (d->name != NULL ? PQsendQueryPrepared(pg, d->name, d->n, d->values, d->lengths,
+		                                          d->formats, 0)
+		                    : PQsendQueryParams(pg, d->sql, d->n, NULL, d->values,
+		                                        d->lengths, d->formats, 0)) {
+			ans[sent].kind = ANS_STATEMENT;
+			ans[sent++].d = d;
+		} else {
 			rc = CF_EUNAVAILABLE;
+		}
 	}
 	if (rc == CF_OK && commit && (rc = send_plain(pg, "COMMIT")) == CF_OK)
-		sent++;
+		ans[sent++].kind = ANS_COMMIT;
 	if (!PQpipelineSync(pg) && rc == CF_OK)
 		rc = CF_EUNAVAILABLE;
 	if (rc == CF_OK && early && (rc = send_plain(pg, "SELECT txid_current()")) == CF_OK) {
@@ -185,14 +235,17 @@ int cf_pgad_deferred_commit(cf_tx *tx)
 		if (!PQpipelineSync(pg))
 			rc = CF_EUNAVAILABLE;
 	}
-	d = tx->deferred;
-	for (int i = 0; i < sent; i++) {
-		bool is_set = early && i == 0, is_commit = commit && i == sent - 1;
+	for (size_t i = 0; i < sent; i++) {
+		int before = rc;
 
-		rc = take_result(pg, rc, is_commit, is_set || is_commit ? NULL : d);
-		if (!is_set && !is_commit && d != NULL)
-			d = d->next;
+		rc = take_result(pg, rc, ans[i].kind == ANS_COMMIT,
+		                 ans[i].kind == ANS_STATEMENT ? ans[i].d : NULL);
+		/* a statement prepared here is known from now on (even if a later one fails) */
+		if (ans[i].kind == ANS_PREPARE && before == CF_OK && rc == CF_OK &&
+		    cf_pg_prepared_remember(tx->conn, ans[i].d->name) != CF_OK)
+			rc = CF_ENOMEM;
 	}
+	free(ans);
 	take_sync(pg);
 	if (barrier) {
 		rc = take_result(pg, rc, false, NULL);

@@ -176,13 +176,20 @@ static int acct_update(void *self, cf_tx *tx, cf_ticket_acct *a)
 	param_date(&p, a->notice_date, &d2);
 	cf_pgad_param_opt(&p, a->notice_reason);
 	cf_pg_param_int64(&p, a->row_version);
-	rc = cf_pgad_run_count(tx, "cfpg_m_acct_update",
-	                       "UPDATE ticket_money SET advance = $3::bigint, last_paid_on = "
-	                       "$4::date, dues_version = $5::bigint, notice_date = $6::date, "
-	                       "notice_reason = $7, row_version = row_version + 1 WHERE scheme_id "
-	                       "= $1::uuid AND ticket_no = $2::int AND row_version = $8::bigint "
-	                       "RETURNING 1",
-	                       &p, &rows);
+#define ACCT_UPDATE                                                                                \
+	"UPDATE ticket_money SET advance = $3::bigint, last_paid_on = $4::date, dues_version = "   \
+	"$5::bigint, notice_date = $6::date, notice_reason = $7, row_version = row_version + 1 "   \
+	"WHERE scheme_id = $1::uuid AND ticket_no = $2::int AND row_version = $8::bigint "         \
+	"RETURNING 1"
+	if (tx->defer_writes) /* sent with the COMMIT: a stale version must raise (40001: retry) */
+		rc = cf_pgad_write(tx, "cfpg_m_acct_update_d",
+		                   "WITH u AS (" ACCT_UPDATE
+		                   ") SELECT cf_expect_one((SELECT count(*) "
+		                   "FROM u), 'ticket_money')",
+		                   &p, &rows);
+	else
+		rc = cf_pgad_run_count(tx, "cfpg_m_acct_update", ACCT_UPDATE, &p, &rows);
+#undef ACCT_UPDATE
 	if (rc != CF_OK)
 		return rc;
 	if (rows == 0)
@@ -260,7 +267,7 @@ static int due_put(void *self, cf_tx *tx, const char *scheme_id, int32_t no, con
 	param_date(&p, d->penalty_as_of, &b3);
 	param_date(&p, d->penalty_base_date, &b4);
 	cf_pg_param_int64(&p, d->penalty_base_accrued.minor);
-	return cf_pgad_run(
+	return cf_pgad_write(
 	        tx, "cfpg_m_due_put",
 	        "INSERT INTO installment_dues (scheme_id, ticket_no, installment_no, due_date, "
 	        "fixed, "
@@ -344,9 +351,7 @@ static int read_payment(const PGresult *r, int i, void *item)
 static int payment_insert(void *self, cf_tx *tx, cf_payment *x)
 {
 	cf_pg_params p;
-	PGresult *r = NULL;
 	dbuf b1;
-	int rc;
 
 	(void)self;
 	if (!cf_pgad_is_uuid(x->id) || !cf_pgad_is_uuid(x->scheme_id) ||
@@ -375,25 +380,17 @@ static int payment_insert(void *self, cf_tx *tx, cf_payment *x)
 	cf_pg_param_int64(&p, x->dues_version);
 	cf_pg_param_text(&p, x->recorded_by);
 	cf_pg_param_int64(&p, x->created_at_ms);
-	rc = cf_pgad_run(
-	        tx, "cfpg_m_pay_insert",
-	        "INSERT INTO payments (id, receipt_no, receipt_fy, receipt_seq, scheme_id, "
-	        "ticket_no, payer_id, amount, method, reference, paid_on, status, "
-	        "principal, penalty, advance, fee_accrued, advance_before, dues_version, "
-	        "recorded_by, created_at) VALUES ($1::uuid, $2, $3::int, $4::bigint, "
-	        "$5::uuid, $6::int, $7::uuid, $8::bigint, $9, $10, $11::date, 'cleared', "
-	        "$12::bigint, $13::bigint, $14::bigint, $15::bigint, $16::bigint, "
-	        "$17::bigint, $18::uuid, cf_ts($19::bigint)) ON CONFLICT DO NOTHING "
-	        "RETURNING seq",
-	        &p, &r);
-	if (rc != CF_OK)
-		return rc;
-	if (PQntuples(r) != 1)
-		rc = CF_EEXISTS;
-	else
-		rc = cf_pgad_i64(r, 0, 0, &x->seq);
-	PQclear(r);
-	return rc;
+#define PAY_INSERT                                                                                 \
+	"INSERT INTO payments (id, receipt_no, receipt_fy, receipt_seq, scheme_id, ticket_no, "    \
+	"payer_id, amount, method, reference, paid_on, status, principal, penalty, advance, "      \
+	"fee_accrued, advance_before, dues_version, recorded_by, created_at) VALUES ($1::uuid, "   \
+	"$2, $3::int, $4::bigint, $5::uuid, $6::int, $7::uuid, $8::bigint, $9, $10, $11::date, "   \
+	"'cleared', $12::bigint, $13::bigint, $14::bigint, $15::bigint, $16::bigint, "             \
+	"$17::bigint, $18::uuid, cf_ts($19::bigint))"
+	return cf_pgad_insert_seq(tx, "cfpg_m_pay_insert",
+	                          PAY_INSERT " ON CONFLICT DO NOTHING RETURNING seq",
+	                          "cfpg_m_pay_insert_d", PAY_INSERT, &p, &x->seq);
+#undef PAY_INSERT
 }
 
 static int payment_get(void *self, cf_tx *tx, const char *id, bool lock, cf_payment *out)
@@ -505,7 +502,7 @@ static int alloc_insert(void *self, cf_tx *tx, const cf_payment_alloc *a, size_t
 		param_date(&p, a[i].prev_penalty_as_of, &b1);
 		param_date(&p, a[i].prev_base_date, &b2);
 		cf_pg_param_int64(&p, a[i].prev_base_accrued.minor);
-		rc = cf_pgad_run(
+		rc = cf_pgad_write(
 		        tx, "cfpg_m_alloc_insert",
 		        "INSERT INTO payment_allocations (payment_id, installment_no, "
 		        "principal, penalty, prev_penalty, prev_penalty_as_of, "

@@ -59,8 +59,6 @@ static int read_all(cf_tx *tx, const char *name, const char *sql, const cf_pg_pa
 static int n_insert(void *self, cf_tx *tx, cf_notification *n)
 {
 	cf_pg_params p;
-	PGresult *r = NULL;
-	int rc;
 
 	(void)self;
 	if (!cf_pgad_is_uuid(n->id) || !cf_pgad_is_uuid(n->user_id) ||
@@ -74,19 +72,13 @@ static int n_insert(void *self, cf_tx *tx, cf_notification *n)
 	cf_pg_param_text(&p, n->subject);
 	cf_pg_param_text(&p, n->body[0] ? n->body : "{}");
 	cf_pg_param_int64(&p, n->created_at_ms);
-	rc = cf_pgad_run(tx, "cfpg_n_insert",
-	                 "INSERT INTO notifications (id, user_id, kind, scheme_id, subject, body, "
-	                 "created_at) VALUES ($1::uuid, $2::uuid, $3, $4::uuid, $5, $6::jsonb, "
-	                 "cf_ts($7::bigint)) ON CONFLICT (id) DO NOTHING RETURNING seq",
-	                 &p, &r);
-	if (rc != CF_OK)
-		return rc;
-	if (PQntuples(r) != 1)
-		rc = CF_EEXISTS;
-	else
-		rc = cf_pgad_i64(r, 0, 0, &n->seq);
-	PQclear(r);
-	return rc;
+#define N_INSERT                                                                                   \
+	"INSERT INTO notifications (id, user_id, kind, scheme_id, subject, body, created_at) "     \
+	"VALUES ($1::uuid, $2::uuid, $3, $4::uuid, $5, $6::jsonb, cf_ts($7::bigint))"
+	return cf_pgad_insert_seq(tx, "cfpg_n_insert",
+	                          N_INSERT " ON CONFLICT (id) DO NOTHING RETURNING seq",
+	                          "cfpg_n_insert_d", N_INSERT, &p, &n->seq);
+#undef N_INSERT
 }
 
 static int n_list_for_user(void *self, cf_tx *tx, const char *user_id, int64_t before_seq,

@@ -138,6 +138,13 @@ static void uow_rollback(void *self, cf_tx *tx)
 	tx_end(tx);
 }
 
+static void uow_defer_writes(void *self, cf_tx *tx)
+{
+	(void)self;
+	if (tx != NULL && !tx->read_only)
+		tx->defer_writes = true;
+}
+
 void cf_pg_store_ports(cf_pg_store *s, cf_ports *out)
 {
 	if (s == NULL || out == NULL)
@@ -149,6 +156,7 @@ void cf_pg_store_ports(cf_pg_store *s, cf_ports *out)
 	out->uow.commit = uow_commit;
 	out->uow.rollback = uow_rollback;
 	out->uow.begin_read = uow_begin_read;
+	out->uow.defer_writes = uow_defer_writes;
 	cf_pgad_user_ports(s, out);
 	cf_pgad_scheme_ports(s, out);
 	cf_pgad_audit_ports(s, out);
@@ -165,6 +173,34 @@ int cf_pgad_run(cf_tx *tx, const char *name, const char *sql, const cf_pg_params
 	if (tx == NULL || tx->conn == NULL)
 		return CF_EINVALID;
 	return cf_pg_exec_prepared(tx->conn, name, sql, p, out, NULL);
+}
+
+int cf_pgad_write(cf_tx *tx, const char *name, const char *sql, const cf_pg_params *p, int *rows)
+{
+	if (tx != NULL && tx->defer_writes) {
+		if (rows)
+			*rows = 1; /* the statement raises at commit otherwise */
+		return cf_pgad_defer_prepared(tx, name, sql, p);
+	}
+	if (rows)
+		return cf_pgad_run_count(tx, name, sql, p, rows);
+	return cf_pgad_run(tx, name, sql, p, NULL);
+}
+
+int cf_pgad_insert_seq(cf_tx *tx, const char *name, const char *sql, const char *name_d,
+                       const char *sql_d, const cf_pg_params *p, int64_t *seq)
+{
+	PGresult *r = NULL;
+	int rc;
+
+	*seq = 0;
+	if (tx != NULL && tx->defer_writes)
+		return cf_pgad_write(tx, name_d, sql_d, p, NULL);
+	if ((rc = cf_pgad_run(tx, name, sql, p, &r)) != CF_OK)
+		return rc;
+	rc = PQntuples(r) != 1 ? CF_EEXISTS : cf_pgad_i64(r, 0, 0, seq);
+	PQclear(r);
+	return rc;
 }
 
 int cf_pgad_run_count(cf_tx *tx, const char *name, const char *sql, const cf_pg_params *p,

@@ -204,6 +204,20 @@ static int remember(cf_pg_conn *c, const char *name, uint64_t h)
 	return CF_OK;
 }
 
+bool cf_pg_prepared_known(const cf_pg_conn *c, const char *name)
+{
+	return c != NULL && name != NULL && is_prepared(c, name, name_hash(name));
+}
+
+int cf_pg_prepared_remember(cf_pg_conn *c, const char *name)
+{
+	if (c == NULL || name == NULL)
+		return CF_EINVALID;
+	if (is_prepared(c, name, name_hash(name)))
+		return CF_OK;
+	return remember(c, name, name_hash(name));
+}
+
 void cf_pg_conn_forget_prepared(cf_pg_conn *c)
 {
 	size_t i;

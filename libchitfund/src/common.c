@@ -73,6 +73,12 @@ int cf__run_read(cf_app *app, const cf_actor *actor, cf_uc_fn fn, void *ctx, cf_
 	return run_uc(app, actor, fn, ctx, true, err);
 }
 
+void cf__defer_writes(cf_uc *uc)
+{
+	if (uc->app->p.uow.version >= 3 && uc->app->p.uow.defer_writes != NULL)
+		uc->app->p.uow.defer_writes(uc->app->p.uow.self, uc->tx);
+}
+
 void cf__hex(const uint8_t *in, size_t n, char *out)
 {
 	static const char digits[] = "0123456789abcdef";

@@ -49,6 +49,9 @@ int cf__run(cf_app *app, const cf_actor *actor, cf_uc_fn fn, void *ctx, cf_error
  * has one, so a pooled database may skip BEGIN/COMMIT. fn must not write.
  */
 int cf__run_read(cf_app *app, const cf_actor *actor, cf_uc_fn fn, void *ctx, cf_error *err);
+/* From here to commit this unit's writes may wait for the COMMIT (uow v3
+ * defer_writes); call only once nothing left can be refused or read back. */
+void cf__defer_writes(cf_uc *uc);
 
 /** Set uc's error and return code (shorthand for cf_error_set on uc->err). */
 int cf__fail(cf_uc *uc, int code, const char *slug, const char *field, const char *fmt, ...)

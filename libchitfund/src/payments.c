@@ -78,6 +78,7 @@ static int do_record(cf_uc *uc, void *vctx)
 	size_t len = 0;
 	int64_t seq = 0;
 	int status = 0, rc;
+	bool clear;
 
 	cf_payment_view_free(c->out);
 	memset(p, 0, sizeof *p);
@@ -165,6 +166,17 @@ static int do_record(cf_uc *uc, void *vctx)
 	if ((rc = cf_money_add(tm.acct.advance, res.advance, &tm.acct.advance)) < 0)
 		goto out;
 	tm.acct.last_paid_on = paid_on;
+	/* does this payment finish the ticket? (then the scheme may be complete) */
+	clear = (int32_t)tm.n == cf__installments(&s);
+	for (size_t i = 0; clear && i < tm.n; i++)
+		if (tm.dues[i].principal_paid.minor < tm.dues[i].net_due.minor ||
+		    tm.dues[i].penalty_paid.minor < tm.dues[i].penalty.minor)
+			clear = false;
+	/* Everything that could refuse has been decided, and (unless the completion
+	 * check below must read them back) nothing reads what follows: the writes
+	 * may travel with the COMMIT, one round trip for all of them. */
+	if (!clear)
+		cf__defer_writes(uc);
 	if ((rc = cf__tm_save(uc, &tm)) < 0)
 		goto out;
 	rc = cf_ledger_payment(t.ticket_no, p->principal, p->penalty, p->advance, post, 4, &np);
@@ -183,17 +195,8 @@ static int do_record(cf_uc *uc, void *vctx)
 	p->dues_version = tm.acct.dues_version;
 	cf__copy(p->recorded_by, sizeof p->recorded_by, uc->actor->user_id);
 	p->created_at_ms = uc->now_ms;
-	/* completion check (cheap unless this ticket owes nothing and is fully fixed) */
-	if ((int32_t)tm.n == cf__installments(&s)) {
-		bool clear = true;
-
-		for (size_t i = 0; i < tm.n; i++)
-			if (tm.dues[i].principal_paid.minor < tm.dues[i].net_due.minor ||
-			    tm.dues[i].penalty_paid.minor < tm.dues[i].penalty.minor)
-				clear = false;
-		if (clear && (rc = cf__maybe_complete(uc, s.id, NULL)) < 0)
-			goto out;
-	}
+	if (clear && (rc = cf__maybe_complete(uc, s.id, NULL)) < 0)
+		goto out;
 	/* the payment row first (its receipt number comes last) */
 	p->receipt_fy = cf_financial_year(paid_on);
 	if ((rc = cf_financial_year_format(p->receipt_fy, fy, sizeof fy)) < 0)

@@ -9,8 +9,9 @@
  * sets it up on a cluster with fsync on and prints pgbench's TPC-B-like
  * figure beside these. Without it, says so and exits 0. Environment:
  * CF_BENCH_SECONDS (default 10), CF_BENCH_CLIENTS (default "16 32"),
- * CF_BENCH_EARLY_RELEASE=1 (the store's early release of the serialisation
- * points, cf_pg_store_set_early_release).
+ * CF_BENCH_EARLY_RELEASE=0 (turns off the store's early release of the
+ * serialisation points, on by default as in the server: decision 0007),
+ * CF_BENCH_POOL (connections shared by the clients; default one each).
  * Prints numbers; never fails on them.
  */
 #include <pthread.h>
@@ -261,7 +262,13 @@ int main(void)
 	}
 	memset(&pc, 0, sizeof pc);
 	pc.conninfo = url;
-	pc.size = maxc + 2;
+	{
+		/* CF_BENCH_POOL: connections shared by the clients (default: one each) */
+		const char *ps = getenv("CF_BENCH_POOL");
+		long n = ps ? strtol(ps, NULL, 10) : 0;
+
+		pc.size = n > 0 && n <= 1000 ? (int)n : maxc + 2;
+	}
 	pc.wait_ms = 10000;
 	if (cf_pg_pool_open(&pool, &pc, &err) < 0 || cf_pg_store_new(&store, pool) < 0) {
 		fprintf(stderr, "bench_money: pool: %s\n", err.message);
@@ -269,10 +276,11 @@ int main(void)
 		return 1;
 	}
 	{
-		/* CF_BENCH_EARLY_RELEASE=1: cf_pg_store_set_early_release (postgres.h) */
+		/* CF_BENCH_EARLY_RELEASE=0 turns off cf_pg_store_set_early_release (on by
+		 * default, as the server runs: decision 0007) */
 		const char *er = getenv("CF_BENCH_EARLY_RELEASE");
 
-		cf_pg_store_set_early_release(store, er != NULL && strcmp(er, "1") == 0);
+		cf_pg_store_set_early_release(store, er == NULL || strcmp(er, "0") != 0);
 	}
 	memset(&ports, 0, sizeof ports);
 	cf_pg_store_ports(store, &ports);

@@ -182,6 +182,14 @@ int cf_pg_exec(cf_pg_conn *c, const char *sql, const cf_pg_params *p, PGresult *
 int cf_pg_exec_prepared(cf_pg_conn *c, const char *name, const char *sql, const cf_pg_params *p,
                         PGresult **out, cf_error *err);
 
+/**
+ * For callers that pipeline (PQsendPrepare / PQsendQueryPrepared): whether
+ * statement `name` is known to be prepared on this connection, and record
+ * that it now is (call only after its PQsendPrepare succeeded). CF_ENOMEM.
+ */
+bool cf_pg_prepared_known(const cf_pg_conn *c, const char *name);
+int cf_pg_prepared_remember(cf_pg_conn *c, const char *name);
+
 /* ---- results ---- */
 
 /** True when the field is SQL NULL (or out of range). */

@@ -18,10 +18,11 @@ extern "C" {
 #endif
 
 /*
- * Version 2 added begin_read. The core accepts version 1 and 2 ports: it
- * calls begin_read only when version >= 2 and the pointer is set.
+ * Version 2 added begin_read, version 3 defer_writes. The core accepts
+ * version 1 to 3 ports: it calls a later member only when the version has
+ * it and the pointer is set.
  */
-#define CF_UOW_VERSION 2
+#define CF_UOW_VERSION 3
 
 /** Unit of work port. */
 typedef struct cf_uow {
@@ -52,7 +53,19 @@ typedef struct cf_uow {
 	 * other. NULL: the core uses begin.
 	 */
 	int (*begin_read)(void *self, cf_tx **out);
-	/* ---- end of version 2: append below only, then bump the version ---- */
+	/* ---- end of version 2 ---- */
+	/**
+	 * Optional (version 3). From now until commit, nothing this unit of work
+	 * reads depends on what it writes: the adapter may hold the writes back
+	 * and send them with the COMMIT (one round trip for all of them). Such a
+	 * write that fails makes commit fail and roll everything back, so the
+	 * use case must have decided everything it could refuse before calling
+	 * this. Repository calls that return what they wrote (a generated
+	 * sequence number) may leave it unset while deferring: the use case must
+	 * not need it. NULL: writes run at once.
+	 */
+	void (*defer_writes)(void *self, cf_tx *tx);
+	/* ---- end of version 3: append below only, then bump the version ---- */
 } cf_uow;
 
 #ifdef __cplusplus
