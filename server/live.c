@@ -357,9 +357,12 @@ static int ws_data(struct mg_connection *conn, int bits, char *data, size_t len,
 		const cJSON *t = cJSON_GetObjectItemCaseSensitive(msg, "ticket_no");
 		const cJSON *d = cJSON_GetObjectItemCaseSensitive(msg, "discount");
 
+		/* whole numbers in range only: 2500000.5 is refused, never truncated */
 		if (cJSON_IsNumber(t) && cJSON_IsNumber(d) && t->valuedouble >= 1 &&
 		    t->valuedouble <= 1000000 && d->valuedouble >= 0 &&
-		    d->valuedouble <= 9007199254740991.0) {
+		    d->valuedouble <= 9007199254740991.0 &&
+		    t->valuedouble == (double)(int32_t)t->valuedouble &&
+		    d->valuedouble == (double)(int64_t)d->valuedouble) {
 			cf_bid_req q = {(int32_t)t->valuedouble,
 			                cf_money_of((int64_t)d->valuedouble)};
 			cf_bid_result res;

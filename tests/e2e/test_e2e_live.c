@@ -406,6 +406,22 @@ START_TEST(test_32_clients_two_servers_fan_out)
 		ck_assert_str_eq(jstr(e, "type"), "error");
 		ck_assert_str_eq(jstr(e, "slug"), "bid-not-higher");
 		cJSON_Delete(e);
+		/* a fraction of a paisa, or a fractional ticket: refused, never truncated */
+		snprintf(msg, sizeof msg, "{\"type\":\"bid\",\"ticket_no\":2,\"discount\":%lld.5}",
+		         discounts[accepted] + RS(1000));
+		ck_assert_int_eq(cf_ws_client_send_text(w[0], msg, strlen(msg), NULL), CF_OK);
+		ck_assert_int_eq(cf_ws_client_recv(w[0], &op, &data, &len, 10000, NULL), CF_OK);
+		e = cJSON_Parse(data);
+		ck_assert_str_eq(jstr(e, "type"), "error");
+		ck_assert_str_eq(jstr(e, "slug"), "validation-error");
+		cJSON_Delete(e);
+		snprintf(msg, sizeof msg, "{\"type\":\"bid\",\"ticket_no\":2.5,\"discount\":%lld}",
+		         discounts[accepted] + RS(1000));
+		ck_assert_int_eq(cf_ws_client_send_text(w[0], msg, strlen(msg), NULL), CF_OK);
+		ck_assert_int_eq(cf_ws_client_recv(w[0], &op, &data, &len, 10000, NULL), CF_OK);
+		e = cJSON_Parse(data);
+		ck_assert_str_eq(jstr(e, "slug"), "validation-error");
+		cJSON_Delete(e);
 		/* another's ticket: forbidden */
 		snprintf(msg, sizeof msg, "{\"type\":\"bid\",\"ticket_no\":%d,\"discount\":%lld}",
 		         5, discounts[accepted] + RS(1000));
