@@ -71,7 +71,9 @@ int cf_server_verify_lot(const char *path)
 	proof = cJSON_GetObjectItemCaseSensitive(doc, "lot_proof");
 	result = cJSON_GetObjectItemCaseSensitive(doc, "result");
 	winner = cJSON_GetObjectItemCaseSensitive(result, "winner_ticket_no");
-	if (!cJSON_IsString(aid) || proof == NULL || !cJSON_IsNumber(winner)) {
+	if (!cJSON_IsString(aid) || proof == NULL || !cJSON_IsNumber(winner) ||
+	    winner->valuedouble < 1 || winner->valuedouble > 1000000 ||
+	    winner->valuedouble != (double)(int32_t)winner->valuedouble) {
 		fprintf(stderr, "verify-lot: not the minutes of a draw (auction_id, lot_proof and "
 		                "result.winner_ticket_no are required)\n");
 		goto out;
@@ -86,6 +88,8 @@ int cf_server_verify_lot(const char *path)
 	seed = cJSON_GetObjectItemCaseSensitive(proof, "seed");
 	index = cJSON_GetObjectItemCaseSensitive(proof, "index");
 	if (!cJSON_IsString(commitment) || !cJSON_IsString(seed) || !cJSON_IsNumber(index) ||
+	    index->valuedouble < 0 || index->valuedouble > 1000000 ||
+	    index->valuedouble != (double)(int32_t)index->valuedouble ||
 	    !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(proof, "candidates"))) {
 		fprintf(stderr,
 		        "verify-lot: lot_proof needs commitment, seed, candidates, index\n");
