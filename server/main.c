@@ -137,10 +137,18 @@ static int pool_stats(void *ud, cf_http_pool_stats *out)
 	stack *s = ud;
 	cf_pg_pool_stats ps;
 
+	cf_pg_cache_stats cs;
+
 	cf_pg_pool_stats_get(s->pool, &ps);
 	out->size = ps.size;
 	out->in_use = ps.in_use;
 	out->waiting = ps.waiting;
+	cf_pg_store_cache_stats(s->store, &cs);
+	out->cache = cs.started;
+	out->cache_enabled = cs.enabled;
+	out->cache_hits = cs.hits;
+	out->cache_misses = cs.misses;
+	out->cache_invalidated = cs.invalidations;
 	return 0;
 }
 

@@ -163,8 +163,32 @@ char *cf_http_metrics_render(cf_http_metrics *m, cf_http_pool_stats_fn fn, void 
 	sb_printf(&s, "chitfund_http_request_duration_seconds_count %llu\n",
 	          (unsigned long long)__atomic_load_n(&m->total, __ATOMIC_RELAXED));
 	if (fn) {
-		cf_http_pool_stats ps = {0, 0, 0};
-		if (fn(ud, &ps) == 0)
+		cf_http_pool_stats ps;
+
+		memset(&ps, 0, sizeof ps);
+		if (fn(ud, &ps) == 0 && ps.cache)
+			sb_printf(
+			        &s,
+			        "# HELP chitfund_read_cache_enabled 1 while the read cache serves "
+			        "(decision 0006).\n"
+			        "# TYPE chitfund_read_cache_enabled gauge\n"
+			        "chitfund_read_cache_enabled %d\n"
+			        "# HELP chitfund_read_cache_hits_total Lookups answered from "
+			        "memory.\n"
+			        "# TYPE chitfund_read_cache_hits_total counter\n"
+			        "chitfund_read_cache_hits_total %llu\n"
+			        "# HELP chitfund_read_cache_misses_total Lookups that read the "
+			        "database.\n"
+			        "# TYPE chitfund_read_cache_misses_total counter\n"
+			        "chitfund_read_cache_misses_total %llu\n"
+			        "# HELP chitfund_read_cache_invalidations_total Rows dropped "
+			        "because "
+			        "they changed.\n"
+			        "# TYPE chitfund_read_cache_invalidations_total counter\n"
+			        "chitfund_read_cache_invalidations_total %llu\n",
+			        ps.cache_enabled ? 1 : 0, ps.cache_hits, ps.cache_misses,
+			        ps.cache_invalidated);
+		if (ps.size > 0)
 			sb_printf(&s,
 			          "# HELP chitfund_db_pool_connections Database pool size.\n"
 			          "# TYPE chitfund_db_pool_connections gauge\n"

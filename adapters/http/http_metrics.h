@@ -8,6 +8,7 @@
 #ifndef CF_HTTP_METRICS_H
 #define CF_HTTP_METRICS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,9 +25,14 @@ extern "C" {
 
 /** Pool gauges reported by the server's composition root (may be absent). */
 typedef struct cf_http_pool_stats {
-	int size;    /**< connections in the pool */
-	int in_use;  /**< checked out right now */
-	int waiting; /**< callers waiting for a connection */
+	int size;                        /**< connections in the pool */
+	int in_use;                      /**< checked out right now */
+	int waiting;                     /**< callers waiting for a connection */
+	bool cache;                      /**< a read cache runs (the fields below are filled) */
+	bool cache_enabled;              /**< serving now (off while its LISTEN is down) */
+	unsigned long long cache_hits;   /**< lookups answered from memory */
+	unsigned long long cache_misses; /**< lookups that went to the database */
+	unsigned long long cache_invalidated; /**< rows dropped because they changed */
 } cf_http_pool_stats;
 
 /** Callback filling pool gauges; returns 0 when it filled *out. */

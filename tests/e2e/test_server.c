@@ -167,6 +167,8 @@ START_TEST(test_ops__health_ready_metrics_docs)
 	                                     "route=\"/healthz\",status=\"200\"}"));
 	ck_assert_ptr_nonnull(strstr(r.body, "chitfund_http_request_duration_seconds_bucket"));
 	ck_assert_ptr_nonnull(strstr(r.body, "chitfund_db_pool_connections"));
+	ck_assert_ptr_nonnull(strstr(r.body, "chitfund_read_cache_enabled 1\n"));
+	ck_assert_ptr_nonnull(strstr(r.body, "chitfund_read_cache_hits_total "));
 	e2e_resp_free(&r);
 	ck_assert_int_eq(get("/openapi.json", NULL, &r), 200);
 	ck_assert_str_eq(jstr(&r, "openapi"), "3.1.0");
