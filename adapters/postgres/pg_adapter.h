@@ -67,6 +67,48 @@ int cf_pgad_run_count(cf_tx *tx, const char *name, const char *sql, const cf_pg_
 int cf_pgad_run_count_guarded(cf_tx *tx, const char *name, const char *sql, const cf_pg_params *p,
                               int *rows);
 
+/* Reads result row `row` into item; CF_OK or CF_ERROR (a column that does not fit/parse). */
+typedef int (*cf_pgad_row_fn)(const PGresult *r, int row, void *item);
+
+/*
+ * Run a SELECT (or ... RETURNING) and read its first row into item with fn:
+ * CF_ENOTFOUND when it returned no row, else fn's status or the run's error.
+ */
+int cf_pgad_select_one(cf_tx *tx, const char *name, const char *sql, const cf_pg_params *p,
+                       cf_pgad_row_fn fn, void *item);
+
+/*
+ * Run a SELECT and read every row with fn into a calloc'd array of es-sized
+ * items (never NULL on CF_OK, even for no rows): *items (caller frees) and
+ * *count. On any error *items is NULL and *count 0 (CF_ENOMEM, fn's status,
+ * or the run's error).
+ */
+int cf_pgad_select_all(cf_tx *tx, const char *name, const char *sql, const cf_pg_params *p,
+                       size_t es, cf_pgad_row_fn fn, void **items, size_t *count);
+
+/*
+ * An INSERT ... ON CONFLICT DO NOTHING RETURNING 1 of one row: CF_OK when
+ * it went in, CF_EEXISTS when it conflicted, else the run's error.
+ */
+int cf_pgad_insert_once(cf_tx *tx, const char *name, const char *sql, const cf_pg_params *p);
+
+/*
+ * After an optimistic UPDATE matched no row: runs exists_sql (one parameter,
+ * $1 = id) to tell a stale version (a row: CF_ECONFLICT) from a missing row
+ * (CF_ENOTFOUND); or the run's error.
+ */
+int cf_pgad_stale_or_missing(cf_tx *tx, const char *exists_name, const char *exists_sql,
+                             const char *id);
+
+/*
+ * An optimistic UPDATE ... WHERE ... AND row_version = $n RETURNING 1: on a
+ * row, ++*row_version and CF_OK. On none: with exists_name NULL,
+ * CF_ECONFLICT; else cf_pgad_stale_or_missing(exists_name, exists_sql, id).
+ */
+int cf_pgad_update_versioned(cf_tx *tx, const char *name, const char *sql, const cf_pg_params *p,
+                             int64_t *row_version, const char *exists_name, const char *exists_sql,
+                             const char *id);
+
 /* True when s is canonical UUID text (36 chars, hex and dashes). */
 bool cf_pgad_is_uuid(const char *s);
 /* Append text, or NULL for "" (optional text columns). */

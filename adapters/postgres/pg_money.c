@@ -47,51 +47,35 @@ static int get_money(const PGresult *r, int row, int col, cf_money *out)
 
 #define D(c) "to_char(" c ", 'YYYY-MM-DD')"
 
-/* Run a SELECT and read every row with fn into a malloc'd array of es-sized items. */
-typedef int (*row_fn)(const PGresult *r, int row, void *item);
+/*
+ * A row by its uuid key: CF_ENOTFOUND for a non-uuid key, else *out (size
+ * bytes, zeroed first) read with fn from the plain statement or, with lock,
+ * the FOR UPDATE one.
+ */
+typedef struct get_stmts {
+	const char *name, *sql, *lock_name, *lock_sql;
+} get_stmts;
 
-static int select_all(cf_tx *tx, const char *name, const char *sql, const cf_pg_params *p,
-                      size_t es, row_fn fn, void **items, size_t *count)
+static int get_by_uuid(cf_tx *tx, const get_stmts *q, const char *id, bool lock, cf_pgad_row_fn fn,
+                       void *out, size_t size)
 {
-	PGresult *r = NULL;
-	unsigned char *out;
-	int rc, n;
+	cf_pg_params p;
 
-	*items = NULL;
-	*count = 0;
-	if ((rc = cf_pgad_run(tx, name, sql, p, &r)) != CF_OK)
-		return rc;
-	n = PQntuples(r);
-	out = calloc(n ? (size_t)n : 1, es);
-	if (out == NULL) {
-		PQclear(r);
-		return CF_ENOMEM;
-	}
-	for (int i = 0; i < n && rc == CF_OK; i++)
-		rc = fn(r, i, out + (size_t)i * es);
-	PQclear(r);
-	if (rc != CF_OK) {
-		free(out);
-		return rc;
-	}
-	*items = out;
-	*count = (size_t)n;
-	return CF_OK;
+	if (!cf_pgad_is_uuid(id))
+		return CF_ENOTFOUND;
+	memset(out, 0, size);
+	cf_pg_params_init(&p);
+	cf_pg_param_text(&p, id);
+	if (lock)
+		return cf_pgad_select_one(tx, q->lock_name, q->lock_sql, &p, fn, out);
+	return cf_pgad_select_one(tx, q->name, q->sql, &p, fn, out);
 }
 
-/* SELECT one row into item with fn; CF_ENOTFOUND when none. */
-static int select_one(cf_tx *tx, const char *name, const char *sql, const cf_pg_params *p,
-                      row_fn fn, void *item)
-{
-	PGresult *r = NULL;
-	int rc;
-
-	if ((rc = cf_pgad_run(tx, name, sql, p, &r)) != CF_OK)
-		return rc;
-	rc = PQntuples(r) == 0 ? CF_ENOTFOUND : fn(r, 0, item);
-	PQclear(r);
-	return rc;
-}
+/* The plain and FOR UPDATE forms of one SELECT, named name and lock_name. */
+#define GET_STMTS(name, lock_name, sql)                                                            \
+	{                                                                                          \
+		name, sql, lock_name, sql " FOR UPDATE"                                            \
+	}
 
 /* ---- ticket accounts ---- */
 
@@ -116,7 +100,6 @@ static int read_acct(const PGresult *r, int i, void *item)
 static int acct_insert(void *self, cf_tx *tx, const cf_ticket_acct *a)
 {
 	cf_pg_params p;
-	int rows, rc;
 
 	(void)self;
 	if (!cf_pgad_is_uuid(a->scheme_id))
@@ -125,13 +108,11 @@ static int acct_insert(void *self, cf_tx *tx, const cf_ticket_acct *a)
 	cf_pg_param_text(&p, a->scheme_id);
 	cf_pg_param_int64(&p, a->ticket_no);
 	cf_pg_param_int64(&p, a->advance.minor);
-	rc = cf_pgad_run_count(tx, "cfpg_m_acct_insert",
-	                       "INSERT INTO ticket_money (scheme_id, ticket_no, advance) VALUES "
-	                       "($1::uuid, $2::int, $3::bigint) ON CONFLICT DO NOTHING RETURNING 1",
-	                       &p, &rows);
-	if (rc != CF_OK)
-		return rc;
-	return rows == 1 ? CF_OK : CF_EEXISTS;
+	return cf_pgad_insert_once(
+	        tx, "cfpg_m_acct_insert",
+	        "INSERT INTO ticket_money (scheme_id, ticket_no, advance) VALUES "
+	        "($1::uuid, $2::int, $3::bigint) ON CONFLICT DO NOTHING RETURNING 1",
+	        &p);
 }
 
 static int acct_get(void *self, cf_tx *tx, const char *scheme_id, int32_t no, bool lock,
@@ -147,15 +128,16 @@ static int acct_get(void *self, cf_tx *tx, const char *scheme_id, int32_t no, bo
 	cf_pg_param_text(&p, scheme_id);
 	cf_pg_param_int64(&p, no);
 	if (lock)
-		return select_one(tx, "cfpg_m_acct_lock",
-		                  "SELECT " ACCT_COLS
-		                  " FROM ticket_money WHERE scheme_id = $1::uuid "
-		                  "AND ticket_no = $2::int FOR UPDATE",
-		                  &p, read_acct, out);
-	return select_one(tx, "cfpg_m_acct_get",
-	                  "SELECT " ACCT_COLS " FROM ticket_money WHERE scheme_id = $1::uuid "
-	                  "AND ticket_no = $2::int",
-	                  &p, read_acct, out);
+		return cf_pgad_select_one(tx, "cfpg_m_acct_lock",
+		                          "SELECT " ACCT_COLS
+		                          " FROM ticket_money WHERE scheme_id = $1::uuid "
+		                          "AND ticket_no = $2::int FOR UPDATE",
+		                          &p, read_acct, out);
+	return cf_pgad_select_one(tx, "cfpg_m_acct_get",
+	                          "SELECT " ACCT_COLS
+	                          " FROM ticket_money WHERE scheme_id = $1::uuid "
+	                          "AND ticket_no = $2::int",
+	                          &p, read_acct, out);
 }
 
 static int acct_update(void *self, cf_tx *tx, cf_ticket_acct *a)
@@ -208,10 +190,11 @@ static int acct_list(void *self, cf_tx *tx, const char *scheme_id, cf_ticket_acc
 		return CF_OK;
 	cf_pg_params_init(&p);
 	cf_pg_param_text(&p, scheme_id);
-	return select_all(tx, "cfpg_m_acct_list",
-	                  "SELECT " ACCT_COLS " FROM ticket_money WHERE scheme_id = $1::uuid "
-	                  "ORDER BY ticket_no",
-	                  &p, sizeof *out->items, read_acct, (void **)&out->items, &out->count);
+	return cf_pgad_select_all(
+	        tx, "cfpg_m_acct_list",
+	        "SELECT " ACCT_COLS " FROM ticket_money WHERE scheme_id = $1::uuid "
+	        "ORDER BY ticket_no",
+	        &p, sizeof *out->items, read_acct, (void **)&out->items, &out->count);
 }
 
 /* ---- dues ---- */
@@ -298,17 +281,18 @@ static int due_list(void *self, cf_tx *tx, const char *scheme_id, int32_t no, cf
 	cf_pg_params_init(&p);
 	cf_pg_param_text(&p, scheme_id);
 	if (no == 0)
-		return select_all(tx, "cfpg_m_due_list_all",
-		                  "SELECT " DUE_COLS " FROM installment_dues WHERE scheme_id = "
-		                  "$1::uuid ORDER BY ticket_no, installment_no",
-		                  &p, sizeof *out->items, read_due, (void **)&out->items,
-		                  &out->count);
+		return cf_pgad_select_all(
+		        tx, "cfpg_m_due_list_all",
+		        "SELECT " DUE_COLS " FROM installment_dues WHERE scheme_id = "
+		        "$1::uuid ORDER BY ticket_no, installment_no",
+		        &p, sizeof *out->items, read_due, (void **)&out->items, &out->count);
 	/* one statement per shape, so the plan uses the whole primary key */
 	cf_pg_param_int64(&p, no);
-	return select_all(tx, "cfpg_m_due_list",
-	                  "SELECT " DUE_COLS " FROM installment_dues WHERE scheme_id = $1::uuid "
-	                  "AND ticket_no = $2::int ORDER BY installment_no",
-	                  &p, sizeof *out->items, read_due, (void **)&out->items, &out->count);
+	return cf_pgad_select_all(
+	        tx, "cfpg_m_due_list",
+	        "SELECT " DUE_COLS " FROM installment_dues WHERE scheme_id = $1::uuid "
+	        "AND ticket_no = $2::int ORDER BY installment_no",
+	        &p, sizeof *out->items, read_due, (void **)&out->items, &out->count);
 }
 
 /* ---- payments ---- */
@@ -395,22 +379,12 @@ static int payment_insert(void *self, cf_tx *tx, cf_payment *x)
 
 static int payment_get(void *self, cf_tx *tx, const char *id, bool lock, cf_payment *out)
 {
-	cf_pg_params p;
+	static const get_stmts q =
+	        GET_STMTS("cfpg_m_pay_get", "cfpg_m_pay_lock",
+	                  "SELECT " PAY_COLS " FROM payments WHERE id = $1::uuid");
 
 	(void)self;
-	if (!cf_pgad_is_uuid(id))
-		return CF_ENOTFOUND;
-	memset(out, 0, sizeof *out);
-	cf_pg_params_init(&p);
-	cf_pg_param_text(&p, id);
-	if (lock)
-		return select_one(tx, "cfpg_m_pay_lock",
-		                  "SELECT " PAY_COLS
-		                  " FROM payments WHERE id = $1::uuid FOR UPDATE",
-		                  &p, read_payment, out);
-	return select_one(tx, "cfpg_m_pay_get",
-	                  "SELECT " PAY_COLS " FROM payments WHERE id = $1::uuid", &p, read_payment,
-	                  out);
+	return get_by_uuid(tx, &q, id, lock, read_payment, out, sizeof *out);
 }
 
 static int payment_get_by_receipt(void *self, cf_tx *tx, const char *no, cf_payment *out)
@@ -421,9 +395,9 @@ static int payment_get_by_receipt(void *self, cf_tx *tx, const char *no, cf_paym
 	memset(out, 0, sizeof *out);
 	cf_pg_params_init(&p);
 	cf_pg_param_text(&p, no);
-	return select_one(tx, "cfpg_m_pay_receipt",
-	                  "SELECT " PAY_COLS " FROM payments WHERE receipt_no = $1", &p,
-	                  read_payment, out);
+	return cf_pgad_select_one(tx, "cfpg_m_pay_receipt",
+	                          "SELECT " PAY_COLS " FROM payments WHERE receipt_no = $1", &p,
+	                          read_payment, out);
 }
 
 static int payment_set_status(void *self, cf_tx *tx, const cf_payment *x)
@@ -480,8 +454,8 @@ static int payment_list(void *self, cf_tx *tx, const char *scheme_id, int32_t no
 		sql = "SELECT " PAY_COLS " FROM payments WHERE seq > $1::bigint ORDER BY seq LIMIT "
 		      "$2::bigint";
 	}
-	return select_all(tx, name, sql, &p, sizeof *out->items, read_payment, (void **)&out->items,
-	                  &out->count);
+	return cf_pgad_select_all(tx, name, sql, &p, sizeof *out->items, read_payment,
+	                          (void **)&out->items, &out->count);
 }
 
 static int alloc_insert(void *self, cf_tx *tx, const cf_payment_alloc *a, size_t n)
@@ -536,7 +510,7 @@ static int alloc_list(void *self, cf_tx *tx, const char *payment_id, cf_payment_
 		return CF_OK;
 	cf_pg_params_init(&p);
 	cf_pg_param_text(&p, payment_id);
-	return select_all(
+	return cf_pgad_select_all(
 	        tx, "cfpg_m_alloc_list",
 	        "SELECT payment_id, installment_no, principal, penalty, prev_penalty, " D(
 	                "prev_penalty_as_of") ", " D("prev_base_date") ", "
@@ -784,52 +758,38 @@ static int prize_insert(void *self, cf_tx *tx, const cf_prize *x)
 {
 	cf_pg_params p;
 	dbuf b1, b2, b3;
-	int rows, rc;
 
 	(void)self;
 	if (!cf_pgad_is_uuid(x->auction_id) || !cf_pgad_is_uuid(x->scheme_id))
 		return CF_EINVALID;
 	cf_pg_params_init(&p);
 	prize_params(&p, x, &b1, &b2, &b3);
-	rc = cf_pgad_run_count(tx, "cfpg_m_prize_insert",
-	                       "INSERT INTO prizes (auction_id, scheme_id, installment_no, "
-	                       "ticket_no, draw_date, prize_amount, gst_deducted, liability, "
-	                       "no_security, due_by, paid, paid_on, net_paid, row_version) VALUES "
-	                       "($1::uuid, $2::uuid, $3::int, $4::int, $5::date, $6::bigint, "
-	                       "$7::bigint, $8::bigint, $9::boolean, $10::date, $11::boolean, "
-	                       "$12::date, $13::bigint, $14::bigint) ON CONFLICT DO NOTHING "
-	                       "RETURNING 1",
-	                       &p, &rows);
-	if (rc != CF_OK)
-		return rc;
-	return rows ? CF_OK : CF_EEXISTS;
+	return cf_pgad_insert_once(
+	        tx, "cfpg_m_prize_insert",
+	        "INSERT INTO prizes (auction_id, scheme_id, installment_no, "
+	        "ticket_no, draw_date, prize_amount, gst_deducted, liability, "
+	        "no_security, due_by, paid, paid_on, net_paid, row_version) VALUES "
+	        "($1::uuid, $2::uuid, $3::int, $4::int, $5::date, $6::bigint, "
+	        "$7::bigint, $8::bigint, $9::boolean, $10::date, $11::boolean, "
+	        "$12::date, $13::bigint, $14::bigint) ON CONFLICT DO NOTHING "
+	        "RETURNING 1",
+	        &p);
 }
 
 static int prize_get(void *self, cf_tx *tx, const char *auction_id, bool lock, cf_prize *out)
 {
-	cf_pg_params p;
+	static const get_stmts q =
+	        GET_STMTS("cfpg_m_prize_get", "cfpg_m_prize_lock",
+	                  "SELECT " PRIZE_COLS " FROM prizes WHERE auction_id = $1::uuid");
 
 	(void)self;
-	if (!cf_pgad_is_uuid(auction_id))
-		return CF_ENOTFOUND;
-	memset(out, 0, sizeof *out);
-	cf_pg_params_init(&p);
-	cf_pg_param_text(&p, auction_id);
-	if (lock)
-		return select_one(tx, "cfpg_m_prize_lock",
-		                  "SELECT " PRIZE_COLS
-		                  " FROM prizes WHERE auction_id = $1::uuid FOR UPDATE",
-		                  &p, read_prize, out);
-	return select_one(tx, "cfpg_m_prize_get",
-	                  "SELECT " PRIZE_COLS " FROM prizes WHERE auction_id = $1::uuid", &p,
-	                  read_prize, out);
+	return get_by_uuid(tx, &q, auction_id, lock, read_prize, out, sizeof *out);
 }
 
 static int prize_update(void *self, cf_tx *tx, cf_prize *x)
 {
 	cf_pg_params p;
 	dbuf b1, b2;
-	int rows, rc;
 
 	(void)self;
 	if (!cf_pgad_is_uuid(x->auction_id))
@@ -842,18 +802,13 @@ static int prize_update(void *self, cf_tx *tx, cf_prize *x)
 	param_date(&p, x->paid_on, &b2);
 	cf_pg_param_int64(&p, x->net_paid.minor);
 	cf_pg_param_int64(&p, x->row_version);
-	rc = cf_pgad_run_count(tx, "cfpg_m_prize_update",
-	                       "UPDATE prizes SET no_security = $2::boolean, due_by = $3::date, "
-	                       "paid = $4::boolean, paid_on = $5::date, net_paid = $6::bigint, "
-	                       "row_version = row_version + 1 WHERE auction_id = $1::uuid AND "
-	                       "row_version = $7::bigint RETURNING 1",
-	                       &p, &rows);
-	if (rc != CF_OK)
-		return rc;
-	if (rows == 0)
-		return CF_ECONFLICT;
-	x->row_version++;
-	return CF_OK;
+	return cf_pgad_update_versioned(
+	        tx, "cfpg_m_prize_update",
+	        "UPDATE prizes SET no_security = $2::boolean, due_by = $3::date, "
+	        "paid = $4::boolean, paid_on = $5::date, net_paid = $6::bigint, "
+	        "row_version = row_version + 1 WHERE auction_id = $1::uuid AND "
+	        "row_version = $7::bigint RETURNING 1",
+	        &p, &x->row_version, NULL, NULL, NULL);
 }
 
 static int prize_list(void *self, cf_tx *tx, const char *scheme_id, cf_prize_array *out)
@@ -869,10 +824,11 @@ static int prize_list(void *self, cf_tx *tx, const char *scheme_id, cf_prize_arr
 		cf_pg_param_text(&p, scheme_id);
 	else
 		cf_pg_param_null(&p);
-	return select_all(tx, "cfpg_m_prize_list",
-	                  "SELECT " PRIZE_COLS " FROM prizes WHERE $1::uuid IS NULL OR scheme_id = "
-	                  "$1::uuid ORDER BY scheme_id, installment_no",
-	                  &p, sizeof *out->items, read_prize, (void **)&out->items, &out->count);
+	return cf_pgad_select_all(
+	        tx, "cfpg_m_prize_list",
+	        "SELECT " PRIZE_COLS " FROM prizes WHERE $1::uuid IS NULL OR scheme_id = "
+	        "$1::uuid ORDER BY scheme_id, installment_no",
+	        &p, sizeof *out->items, read_prize, (void **)&out->items, &out->count);
 }
 
 /* ---- securities ---- */
@@ -927,11 +883,12 @@ static int security_list(void *self, cf_tx *tx, const char *auction_id, cf_secur
 		return CF_OK;
 	cf_pg_params_init(&p);
 	cf_pg_param_text(&p, auction_id);
-	return select_all(tx, "cfpg_m_sec_list",
-	                  "SELECT id, auction_id, kind, description, value, created_by, "
-	                  "cf_ms(created_at) FROM prize_securities WHERE auction_id = $1::uuid "
-	                  "ORDER BY created_at, id",
-	                  &p, sizeof *out->items, read_security, (void **)&out->items, &out->count);
+	return cf_pgad_select_all(
+	        tx, "cfpg_m_sec_list",
+	        "SELECT id, auction_id, kind, description, value, created_by, "
+	        "cf_ms(created_at) FROM prize_securities WHERE auction_id = $1::uuid "
+	        "ORDER BY created_at, id",
+	        &p, sizeof *out->items, read_security, (void **)&out->items, &out->count);
 }
 
 /* ---- disbursements ---- */
@@ -1002,28 +959,17 @@ static int disb_insert(void *self, cf_tx *tx, cf_disbursement *d)
 
 static int disb_get(void *self, cf_tx *tx, const char *id, bool lock, cf_disbursement *out)
 {
-	cf_pg_params p;
+	static const get_stmts q =
+	        GET_STMTS("cfpg_m_disb_get", "cfpg_m_disb_lock",
+	                  "SELECT " DISB_COLS " FROM disbursements WHERE id = $1::uuid");
 
 	(void)self;
-	if (!cf_pgad_is_uuid(id))
-		return CF_ENOTFOUND;
-	memset(out, 0, sizeof *out);
-	cf_pg_params_init(&p);
-	cf_pg_param_text(&p, id);
-	if (lock)
-		return select_one(tx, "cfpg_m_disb_lock",
-		                  "SELECT " DISB_COLS " FROM disbursements WHERE id = $1::uuid FOR "
-		                  "UPDATE",
-		                  &p, read_disb, out);
-	return select_one(tx, "cfpg_m_disb_get",
-	                  "SELECT " DISB_COLS " FROM disbursements WHERE id = $1::uuid", &p,
-	                  read_disb, out);
+	return get_by_uuid(tx, &q, id, lock, read_disb, out, sizeof *out);
 }
 
 static int disb_update(void *self, cf_tx *tx, cf_disbursement *d)
 {
 	cf_pg_params p;
-	int rows, rc;
 
 	(void)self;
 	if (!cf_pgad_is_uuid(d->id))
@@ -1034,17 +980,12 @@ static int disb_update(void *self, cf_tx *tx, cf_disbursement *d)
 	cf_pgad_param_opt(&p, cf_pgad_is_uuid(d->checker_id) ? d->checker_id : "");
 	cf_pgad_param_opt_ms(&p, d->paid_at_ms);
 	cf_pg_param_int64(&p, d->row_version);
-	rc = cf_pgad_run_count(tx, "cfpg_m_disb_update",
-	                       "UPDATE disbursements SET status = $2, checker_id = $3::uuid, "
-	                       "paid_at = cf_ts($4::bigint), row_version = row_version + 1 WHERE "
-	                       "id = $1::uuid AND row_version = $5::bigint RETURNING 1",
-	                       &p, &rows);
-	if (rc != CF_OK)
-		return rc;
-	if (rows == 0)
-		return CF_ECONFLICT;
-	d->row_version++;
-	return CF_OK;
+	return cf_pgad_update_versioned(
+	        tx, "cfpg_m_disb_update",
+	        "UPDATE disbursements SET status = $2, checker_id = $3::uuid, "
+	        "paid_at = cf_ts($4::bigint), row_version = row_version + 1 WHERE "
+	        "id = $1::uuid AND row_version = $5::bigint RETURNING 1",
+	        &p, &d->row_version, NULL, NULL, NULL);
 }
 
 static int disb_list(void *self, cf_tx *tx, bool has_status, cf_disb_status status,
@@ -1059,10 +1000,11 @@ static int disb_list(void *self, cf_tx *tx, bool has_status, cf_disb_status stat
 		cf_pg_param_text(&p, cf_disb_status_name(status));
 	else
 		cf_pg_param_null(&p);
-	return select_all(tx, "cfpg_m_disb_list",
-	                  "SELECT " DISB_COLS " FROM disbursements WHERE $1::text IS NULL OR "
-	                  "status = $1 ORDER BY seq",
-	                  &p, sizeof *out->items, read_disb, (void **)&out->items, &out->count);
+	return cf_pgad_select_all(
+	        tx, "cfpg_m_disb_list",
+	        "SELECT " DISB_COLS " FROM disbursements WHERE $1::text IS NULL OR "
+	        "status = $1 ORDER BY seq",
+	        &p, sizeof *out->items, read_disb, (void **)&out->items, &out->count);
 }
 
 /* ---- refunds, demands ---- */
@@ -1114,11 +1056,12 @@ static int refund_list(void *self, cf_tx *tx, const char *scheme_id, cf_refund_a
 		cf_pg_param_text(&p, scheme_id);
 	else
 		cf_pg_param_null(&p);
-	return select_all(tx, "cfpg_m_refund_list",
-	                  "SELECT id, scheme_id, ticket_no, user_id, kind, amount, "
-	                  "cf_ms(created_at) FROM refunds WHERE $1::uuid IS NULL OR scheme_id = "
-	                  "$1::uuid ORDER BY seq",
-	                  &p, sizeof *out->items, read_refund, (void **)&out->items, &out->count);
+	return cf_pgad_select_all(
+	        tx, "cfpg_m_refund_list",
+	        "SELECT id, scheme_id, ticket_no, user_id, kind, amount, "
+	        "cf_ms(created_at) FROM refunds WHERE $1::uuid IS NULL OR scheme_id = "
+	        "$1::uuid ORDER BY seq",
+	        &p, sizeof *out->items, read_refund, (void **)&out->items, &out->count);
 }
 
 static int demand_insert(void *self, cf_tx *tx, const cf_demand *d)

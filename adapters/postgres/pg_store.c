@@ -247,6 +247,86 @@ int cf_pgad_run_count_guarded(cf_tx *tx, const char *name, const char *sql, cons
 	return rc;
 }
 
+int cf_pgad_select_one(cf_tx *tx, const char *name, const char *sql, const cf_pg_params *p,
+                       cf_pgad_row_fn fn, void *item)
+{
+	PGresult *r = NULL;
+	int rc;
+
+	if ((rc = cf_pgad_run(tx, name, sql, p, &r)) != CF_OK)
+		return rc;
+	rc = PQntuples(r) == 0 ? CF_ENOTFOUND : fn(r, 0, item);
+	PQclear(r);
+	return rc;
+}
+
+int cf_pgad_select_all(cf_tx *tx, const char *name, const char *sql, const cf_pg_params *p,
+                       size_t es, cf_pgad_row_fn fn, void **items, size_t *count)
+{
+	PGresult *r = NULL;
+	unsigned char *out;
+	int rc, n;
+
+	*items = NULL;
+	*count = 0;
+	if ((rc = cf_pgad_run(tx, name, sql, p, &r)) != CF_OK)
+		return rc;
+	n = PQntuples(r);
+	out = calloc(n ? (size_t)n : 1, es);
+	if (out == NULL) {
+		PQclear(r);
+		return CF_ENOMEM;
+	}
+	for (int i = 0; i < n && rc == CF_OK; i++)
+		rc = fn(r, i, out + (size_t)i * es);
+	PQclear(r);
+	if (rc != CF_OK) {
+		free(out);
+		return rc;
+	}
+	*items = out;
+	*count = (size_t)n;
+	return CF_OK;
+}
+
+int cf_pgad_insert_once(cf_tx *tx, const char *name, const char *sql, const cf_pg_params *p)
+{
+	int rows, rc = cf_pgad_run_count(tx, name, sql, p, &rows);
+
+	if (rc != CF_OK)
+		return rc;
+	return rows == 1 ? CF_OK : CF_EEXISTS;
+}
+
+int cf_pgad_stale_or_missing(cf_tx *tx, const char *exists_name, const char *exists_sql,
+                             const char *id)
+{
+	cf_pg_params p;
+	int rows, rc;
+
+	cf_pg_params_init(&p);
+	cf_pg_param_text(&p, id);
+	rc = cf_pgad_run_count(tx, exists_name, exists_sql, &p, &rows);
+	if (rc != CF_OK)
+		return rc;
+	return rows ? CF_ECONFLICT : CF_ENOTFOUND;
+}
+
+int cf_pgad_update_versioned(cf_tx *tx, const char *name, const char *sql, const cf_pg_params *p,
+                             int64_t *row_version, const char *exists_name, const char *exists_sql,
+                             const char *id)
+{
+	int rows, rc = cf_pgad_run_count(tx, name, sql, p, &rows);
+
+	if (rc != CF_OK)
+		return rc;
+	if (rows == 0)
+		return exists_name ? cf_pgad_stale_or_missing(tx, exists_name, exists_sql, id)
+		                   : CF_ECONFLICT;
+	(*row_version)++;
+	return CF_OK;
+}
+
 bool cf_pgad_is_uuid(const char *s)
 {
 	int i;
