@@ -19,8 +19,9 @@
 	"bid_count, standing_discount, extensions, created_by, cf_ms(created_at), "                \
 	"cf_ms(updated_at), row_version"
 
-static int read_auction(const PGresult *r, int row, cf_auction_row *a)
+static int read_auction(const PGresult *r, int row, void *item)
 {
+	cf_auction_row *a = item;
 	char status[16];
 
 	memset(a, 0, sizeof *a);
@@ -77,7 +78,6 @@ static void auction_params(cf_pg_params *p, const cf_auction_row *a)
 static int a_insert(void *self, cf_tx *tx, const cf_auction_row *a)
 {
 	cf_pg_params p;
-	int rows, rc;
 
 	(void)self;
 	if (!cf_pgad_is_uuid(a->id) || !cf_pgad_is_uuid(a->scheme_id))
@@ -90,56 +90,40 @@ static int a_insert(void *self, cf_tx *tx, const cf_auction_row *a)
 	cf_pgad_param_opt(&p, cf_pgad_is_uuid(a->created_by) ? a->created_by : "");
 	cf_pg_param_int64(&p, a->created_at_ms);
 	cf_pg_param_int64(&p, a->row_version);
-	rc = cf_pgad_run_count(
+	return cf_pgad_insert_once(
 	        tx, "cfpg_auction_insert",
 	        "INSERT INTO auctions (" AUCTION_SET_COLS ", id, scheme_id, "
 	        "installment_no, created_by, created_at, row_version) VALUES "
 	        "(" AUCTION_SET_VALUES ", $13::uuid, $14::uuid, $15::int, $16::uuid, "
 	        "cf_ts($17::bigint), $18::bigint) ON CONFLICT DO NOTHING RETURNING 1",
-	        &p, &rows);
-	if (rc != CF_OK)
-		return rc;
-	return rows == 1 ? CF_OK : CF_EEXISTS;
+	        &p);
 }
 
-static int get_one(cf_tx *tx, const char *name, const char *sql, cf_pg_params *p,
-                   cf_auction_row *out)
+/* The auction with uuid id by the statement name/sql ($1 = id). */
+static int by_id(cf_tx *tx, const char *name, const char *sql, const char *id, cf_auction_row *out)
 {
-	PGresult *r = NULL;
-	int rc = cf_pgad_run(tx, name, sql, p, &r);
+	cf_pg_params p;
 
-	if (rc != CF_OK)
-		return rc;
-	rc = PQntuples(r) == 0 ? CF_ENOTFOUND : read_auction(r, 0, out);
-	PQclear(r);
-	return rc;
+	if (!cf_pgad_is_uuid(id))
+		return CF_ENOTFOUND;
+	cf_pg_params_init(&p);
+	cf_pg_param_text(&p, id);
+	return cf_pgad_select_one(tx, name, sql, &p, read_auction, out);
 }
 
 static int a_get(void *self, cf_tx *tx, const char *id, cf_auction_row *out)
 {
-	cf_pg_params p;
-
 	(void)self;
-	if (!cf_pgad_is_uuid(id))
-		return CF_ENOTFOUND;
-	cf_pg_params_init(&p);
-	cf_pg_param_text(&p, id);
-	return get_one(tx, "cfpg_auction_get",
-	               "SELECT " AUCTION_COLS " FROM auctions WHERE id = $1::uuid", &p, out);
+	return by_id(tx, "cfpg_auction_get",
+	             "SELECT " AUCTION_COLS " FROM auctions WHERE id = $1::uuid", id, out);
 }
 
 static int a_lock(void *self, cf_tx *tx, const char *id, cf_auction_row *out)
 {
-	cf_pg_params p;
-
 	(void)self;
-	if (!cf_pgad_is_uuid(id))
-		return CF_ENOTFOUND;
-	cf_pg_params_init(&p);
-	cf_pg_param_text(&p, id);
-	return get_one(tx, "cfpg_auction_lock",
-	               "SELECT " AUCTION_COLS " FROM auctions WHERE id = $1::uuid FOR UPDATE", &p,
-	               out);
+	return by_id(tx, "cfpg_auction_lock",
+	             "SELECT " AUCTION_COLS " FROM auctions WHERE id = $1::uuid FOR UPDATE", id,
+	             out);
 }
 
 static int a_get_by_inst(void *self, cf_tx *tx, const char *scheme_id, int32_t k,
@@ -153,16 +137,16 @@ static int a_get_by_inst(void *self, cf_tx *tx, const char *scheme_id, int32_t k
 	cf_pg_params_init(&p);
 	cf_pg_param_text(&p, scheme_id);
 	cf_pg_param_int64(&p, k);
-	return get_one(tx, "cfpg_auction_get_inst",
-	               "SELECT " AUCTION_COLS
-	               " FROM auctions WHERE scheme_id = $1::uuid AND installment_no = $2::int",
-	               &p, out);
+	return cf_pgad_select_one(tx, "cfpg_auction_get_inst",
+	                          "SELECT " AUCTION_COLS
+	                          " FROM auctions WHERE scheme_id = $1::uuid "
+	                          "AND installment_no = $2::int",
+	                          &p, read_auction, out);
 }
 
 static int a_update(void *self, cf_tx *tx, cf_auction_row *a)
 {
 	cf_pg_params p;
-	int rows, rc;
 
 	(void)self;
 	if (!cf_pgad_is_uuid(a->id))
@@ -171,50 +155,19 @@ static int a_update(void *self, cf_tx *tx, cf_auction_row *a)
 	auction_params(&p, a);
 	cf_pg_param_text(&p, a->id);
 	cf_pg_param_int64(&p, a->row_version);
-	rc = cf_pgad_run_count(tx, "cfpg_auction_update",
-	                       "UPDATE auctions SET (" AUCTION_SET_COLS ") = (" AUCTION_SET_VALUES
-	                       "), row_version = row_version + 1 "
-	                       "WHERE id = $13::uuid AND row_version = $14::bigint RETURNING 1",
-	                       &p, &rows);
-	if (rc != CF_OK)
-		return rc;
-	if (rows == 0) {
-		cf_pg_params_init(&p);
-		cf_pg_param_text(&p, a->id);
-		rc = cf_pgad_run_count(tx, "cfpg_auction_exists",
-		                       "SELECT 1 FROM auctions WHERE id = $1::uuid", &p, &rows);
-		if (rc != CF_OK)
-			return rc;
-		return rows ? CF_ECONFLICT : CF_ENOTFOUND;
-	}
-	a->row_version++;
-	return CF_OK;
-}
-
-static int read_auctions(PGresult *r, cf_auction_row_array *out)
-{
-	int n = PQntuples(r), rc = CF_OK;
-
-	out->items = calloc(n ? (size_t)n : 1, sizeof *out->items);
-	if (out->items == NULL)
-		return CF_ENOMEM;
-	for (int i = 0; i < n && rc == CF_OK; i++)
-		rc = read_auction(r, i, &out->items[i]);
-	if (rc != CF_OK) {
-		free(out->items);
-		out->items = NULL;
-		return rc;
-	}
-	out->count = (size_t)n;
-	return CF_OK;
+	return cf_pgad_update_versioned(
+	        tx, "cfpg_auction_update",
+	        "UPDATE auctions SET (" AUCTION_SET_COLS ") = (" AUCTION_SET_VALUES
+	        "), row_version = row_version + 1 "
+	        "WHERE id = $13::uuid AND row_version = $14::bigint RETURNING 1",
+	        &p, &a->row_version, "cfpg_auction_exists",
+	        "SELECT 1 FROM auctions WHERE id = $1::uuid", a->id);
 }
 
 static int a_list(void *self, cf_tx *tx, const char *scheme_id, int32_t after, size_t limit,
                   cf_auction_row_array *out)
 {
 	cf_pg_params p;
-	PGresult *r = NULL;
-	int rc;
 
 	(void)self;
 	memset(out, 0, sizeof *out);
@@ -224,40 +177,30 @@ static int a_list(void *self, cf_tx *tx, const char *scheme_id, int32_t after, s
 	cf_pg_param_text(&p, scheme_id);
 	cf_pg_param_int64(&p, after);
 	cf_pg_param_int64(&p, (int64_t)(limit ? limit : 1));
-	rc = cf_pgad_run(tx, "cfpg_auction_list",
-	                 "SELECT " AUCTION_COLS " FROM auctions WHERE scheme_id = $1::uuid "
-	                 "AND installment_no > $2::int ORDER BY installment_no LIMIT $3::bigint",
-	                 &p, &r);
-	if (rc != CF_OK)
-		return rc;
-	rc = read_auctions(r, out);
-	PQclear(r);
-	return rc;
+	return cf_pgad_select_all(
+	        tx, "cfpg_auction_list",
+	        "SELECT " AUCTION_COLS " FROM auctions WHERE scheme_id = $1::uuid "
+	        "AND installment_no > $2::int ORDER BY installment_no LIMIT $3::bigint",
+	        &p, sizeof *out->items, read_auction, (void **)&out->items, &out->count);
 }
 
 static int a_list_due(void *self, cf_tx *tx, int64_t now_ms, size_t limit,
                       cf_auction_row_array *out)
 {
 	cf_pg_params p;
-	PGresult *r = NULL;
-	int rc;
 
 	(void)self;
 	memset(out, 0, sizeof *out);
 	cf_pg_params_init(&p);
 	cf_pg_param_int64(&p, now_ms);
 	cf_pg_param_int64(&p, (int64_t)(limit ? limit : 1));
-	rc = cf_pgad_run(tx, "cfpg_auction_due",
-	                 "SELECT " AUCTION_COLS " FROM auctions WHERE status <> 'settled' AND "
-	                 "((status = 'scheduled' AND opens_at <= cf_ts($1::bigint)) OR "
-	                 " (status = 'open' AND closes_at <= cf_ts($1::bigint))) "
-	                 "ORDER BY coalesce(closes_at, opens_at), id LIMIT $2::bigint",
-	                 &p, &r);
-	if (rc != CF_OK)
-		return rc;
-	rc = read_auctions(r, out);
-	PQclear(r);
-	return rc;
+	return cf_pgad_select_all(
+	        tx, "cfpg_auction_due",
+	        "SELECT " AUCTION_COLS " FROM auctions WHERE status <> 'settled' AND "
+	        "((status = 'scheduled' AND opens_at <= cf_ts($1::bigint)) OR "
+	        " (status = 'open' AND closes_at <= cf_ts($1::bigint))) "
+	        "ORDER BY coalesce(closes_at, opens_at), id LIMIT $2::bigint",
+	        &p, sizeof *out->items, read_auction, (void **)&out->items, &out->count);
 }
 
 /* ---- bids ---- */
@@ -265,7 +208,6 @@ static int a_list_due(void *self, cf_tx *tx, int64_t now_ms, size_t limit,
 static int b_insert(void *self, cf_tx *tx, const cf_bid_row *b)
 {
 	cf_pg_params p;
-	int rows, rc;
 
 	(void)self;
 	if (!cf_pgad_is_uuid(b->id) || !cf_pgad_is_uuid(b->auction_id))
@@ -279,59 +221,43 @@ static int b_insert(void *self, cf_tx *tx, const cf_bid_row *b)
 	cf_pg_param_int64(&p, b->placed_at_ms);
 	cf_pgad_param_opt(&p, cf_pgad_is_uuid(b->bidder_id) ? b->bidder_id : "");
 	cf_pgad_param_opt(&p, cf_pgad_is_uuid(b->proxy_by) ? b->proxy_by : "");
-	rc = cf_pgad_run_count(tx, "cfpg_bid_insert",
-	                       "INSERT INTO bids (id, auction_id, seq, ticket_no, discount, "
-	                       "placed_at, bidder_id, proxy_by) VALUES ($1::uuid, $2::uuid, "
-	                       "$3::int, $4::int, $5::bigint, cf_ts($6::bigint), $7::uuid, "
-	                       "$8::uuid) ON CONFLICT DO NOTHING RETURNING 1",
-	                       &p, &rows);
-	if (rc != CF_OK)
-		return rc;
-	return rows == 1 ? CF_OK : CF_EEXISTS;
+	return cf_pgad_insert_once(tx, "cfpg_bid_insert",
+	                           "INSERT INTO bids (id, auction_id, seq, ticket_no, discount, "
+	                           "placed_at, bidder_id, proxy_by) VALUES ($1::uuid, $2::uuid, "
+	                           "$3::int, $4::int, $5::bigint, cf_ts($6::bigint), $7::uuid, "
+	                           "$8::uuid) ON CONFLICT DO NOTHING RETURNING 1",
+	                           &p);
+}
+
+static int read_bid(const PGresult *r, int i, void *item)
+{
+	cf_bid_row *b = item;
+
+	if (cf_pgad_text(r, i, 0, b->id, sizeof b->id) ||
+	    cf_pgad_text(r, i, 1, b->auction_id, sizeof b->auction_id) ||
+	    cf_pgad_i32(r, i, 2, &b->seq) || cf_pgad_i32(r, i, 3, &b->ticket_no) ||
+	    cf_pgad_i64(r, i, 4, &b->discount.minor) || cf_pgad_i64(r, i, 5, &b->placed_at_ms) ||
+	    cf_pgad_text(r, i, 6, b->bidder_id, sizeof b->bidder_id) ||
+	    cf_pgad_text(r, i, 7, b->proxy_by, sizeof b->proxy_by))
+		return CF_ERROR;
+	return CF_OK;
 }
 
 static int b_list(void *self, cf_tx *tx, const char *auction_id, cf_bid_row_array *out)
 {
 	cf_pg_params p;
-	PGresult *r = NULL;
-	int rc = CF_OK, n;
 
 	(void)self;
 	memset(out, 0, sizeof *out);
 	cf_pg_params_init(&p);
 	cf_pg_param_text(&p, cf_pgad_is_uuid(auction_id) ? auction_id
 	                                                 : "00000000-0000-0000-0000-000000000000");
-	rc = cf_pgad_run(tx, "cfpg_bid_list",
-	                 "SELECT id, auction_id, seq, ticket_no, discount, cf_ms(placed_at), "
-	                 "bidder_id, proxy_by FROM bids WHERE auction_id = $1::uuid ORDER BY seq",
-	                 &p, &r);
-	if (rc != CF_OK)
-		return rc;
-	n = PQntuples(r);
-	out->items = calloc(n ? (size_t)n : 1, sizeof *out->items);
-	if (out->items == NULL) {
-		PQclear(r);
-		return CF_ENOMEM;
-	}
-	for (int i = 0; i < n && rc == CF_OK; i++) {
-		cf_bid_row *b = &out->items[i];
-
-		if (cf_pgad_text(r, i, 0, b->id, sizeof b->id) ||
-		    cf_pgad_text(r, i, 1, b->auction_id, sizeof b->auction_id) ||
-		    cf_pgad_i32(r, i, 2, &b->seq) || cf_pgad_i32(r, i, 3, &b->ticket_no) ||
-		    cf_pgad_i64(r, i, 4, &b->discount.minor) ||
-		    cf_pgad_i64(r, i, 5, &b->placed_at_ms) ||
-		    cf_pgad_text(r, i, 6, b->bidder_id, sizeof b->bidder_id) ||
-		    cf_pgad_text(r, i, 7, b->proxy_by, sizeof b->proxy_by))
-			rc = CF_ERROR;
-	}
-	PQclear(r);
-	if (rc != CF_OK) {
-		cf_bid_row_array_free(out);
-		return rc;
-	}
-	out->count = (size_t)n;
-	return CF_OK;
+	return cf_pgad_select_all(
+	        tx, "cfpg_bid_list",
+	        "SELECT id, auction_id, seq, ticket_no, discount, cf_ms(placed_at), "
+	        "bidder_id, proxy_by FROM bids WHERE auction_id = $1::uuid ORDER BY "
+	        "seq",
+	        &p, sizeof *out->items, read_bid, (void **)&out->items, &out->count);
 }
 
 static int b_ticket_max(void *self, cf_tx *tx, const char *auction_id, int32_t ticket_no,
@@ -433,8 +359,9 @@ static int b_append(void *self, cf_tx *tx, const cf_bid_row *b, cf_auction_row *
 	"lot_commitment, lot_seed, lot_candidates, lot_index, "                                    \
 	"to_char(prize_due_by, 'YYYY-MM-DD'), cf_ms(settled_at)"
 
-static int read_result(const PGresult *r, int row, cf_auction_result *x)
+static int read_result(const PGresult *r, int row, void *item)
 {
+	cf_auction_result *x = item;
 	cf_settlement *s = &x->s;
 	char decided[24], date[16];
 
@@ -479,7 +406,6 @@ static int r_insert(void *self, cf_tx *tx, const cf_auction_result *x)
 	const cf_settlement *s = &x->s;
 	cf_pg_params p;
 	char date[16];
-	int rows, rc;
 
 	(void)self;
 	if (!cf_pgad_is_uuid(x->auction_id) || !cf_pgad_is_uuid(x->scheme_id) ||
@@ -521,7 +447,7 @@ static int r_insert(void *self, cf_tx *tx, const cf_auction_result *x)
 		cf_pg_param_null(&p);
 	cf_pg_param_text(&p, date);
 	cf_pg_param_int64(&p, x->settled_at_ms);
-	rc = cf_pgad_run_count(
+	return cf_pgad_insert_once(
 	        tx, "cfpg_result_insert",
 	        "INSERT INTO auction_results (auction_id, scheme_id, installment_no, "
 	        "winner_ticket_no, decided_by, discount, commission, gst_on_commission, "
@@ -535,38 +461,27 @@ static int r_insert(void *self, cf_tx *tx, const cf_auction_result *x)
 	        "$14::bigint, $15::boolean, $16::bigint, $17::bigint, $18::int, $19::bigint, "
 	        "$20::bigint, $21, $22, $23, $24::int, $25::date, cf_ts($26::bigint)) "
 	        "ON CONFLICT DO NOTHING RETURNING 1",
-	        &p, &rows);
-	if (rc != CF_OK)
-		return rc;
-	return rows == 1 ? CF_OK : CF_EEXISTS;
+	        &p);
 }
 
 static int r_get(void *self, cf_tx *tx, const char *auction_id, cf_auction_result *out)
 {
 	cf_pg_params p;
-	PGresult *r = NULL;
-	int rc;
 
 	(void)self;
 	if (!cf_pgad_is_uuid(auction_id))
 		return CF_ENOTFOUND;
 	cf_pg_params_init(&p);
 	cf_pg_param_text(&p, auction_id);
-	rc = cf_pgad_run(tx, "cfpg_result_get",
-	                 "SELECT " RESULT_COLS " FROM auction_results WHERE auction_id = $1::uuid",
-	                 &p, &r);
-	if (rc != CF_OK)
-		return rc;
-	rc = PQntuples(r) == 0 ? CF_ENOTFOUND : read_result(r, 0, out);
-	PQclear(r);
-	return rc;
+	return cf_pgad_select_one(tx, "cfpg_result_get",
+	                          "SELECT " RESULT_COLS
+	                          " FROM auction_results WHERE auction_id = $1::uuid",
+	                          &p, read_result, out);
 }
 
 static int r_list(void *self, cf_tx *tx, const char *scheme_id, cf_auction_result_array *out)
 {
 	cf_pg_params p;
-	PGresult *r = NULL;
-	int rc = CF_OK, n;
 
 	(void)self;
 	memset(out, 0, sizeof *out);
@@ -574,27 +489,11 @@ static int r_list(void *self, cf_tx *tx, const char *scheme_id, cf_auction_resul
 		return CF_OK;
 	cf_pg_params_init(&p);
 	cf_pg_param_text(&p, scheme_id);
-	rc = cf_pgad_run(tx, "cfpg_result_list",
-	                 "SELECT " RESULT_COLS " FROM auction_results WHERE scheme_id = $1::uuid "
-	                 "ORDER BY installment_no",
-	                 &p, &r);
-	if (rc != CF_OK)
-		return rc;
-	n = PQntuples(r);
-	out->items = calloc(n ? (size_t)n : 1, sizeof *out->items);
-	if (out->items == NULL) {
-		PQclear(r);
-		return CF_ENOMEM;
-	}
-	for (int i = 0; i < n && rc == CF_OK; i++)
-		rc = read_result(r, i, &out->items[i]);
-	PQclear(r);
-	if (rc != CF_OK) {
-		cf_auction_result_array_free(out);
-		return rc;
-	}
-	out->count = (size_t)n;
-	return CF_OK;
+	return cf_pgad_select_all(tx, "cfpg_result_list",
+	                          "SELECT " RESULT_COLS " FROM auction_results WHERE scheme_id = "
+	                          "$1::uuid ORDER BY installment_no",
+	                          &p, sizeof *out->items, read_result, (void **)&out->items,
+	                          &out->count);
 }
 
 /* ---- minutes ---- */
@@ -602,7 +501,6 @@ static int r_list(void *self, cf_tx *tx, const char *scheme_id, cf_auction_resul
 static int mn_put(void *self, cf_tx *tx, const char *auction_id, const char *json, const char *text)
 {
 	cf_pg_params p;
-	int rows, rc;
 
 	(void)self;
 	if (!cf_pgad_is_uuid(auction_id))
@@ -611,14 +509,11 @@ static int mn_put(void *self, cf_tx *tx, const char *auction_id, const char *jso
 	cf_pg_param_text(&p, auction_id);
 	cf_pg_param_text(&p, json);
 	cf_pg_param_text(&p, text);
-	rc = cf_pgad_run_count(
+	return cf_pgad_insert_once(
 	        tx, "cfpg_minutes_put",
 	        "INSERT INTO auction_minutes (auction_id, minutes_json, minutes_text) "
 	        "VALUES ($1::uuid, $2, $3) ON CONFLICT DO NOTHING RETURNING 1",
-	        &p, &rows);
-	if (rc != CF_OK)
-		return rc;
-	return rows == 1 ? CF_OK : CF_EEXISTS;
+	        &p);
 }
 
 static int mn_get(void *self, cf_tx *tx, const char *auction_id, bool as_text, char **out)
@@ -752,11 +647,22 @@ out:
 	return rc;
 }
 
+static int read_credit(const PGresult *r, int i, void *item)
+{
+	cf_dividend_credit *c = item;
+
+	if (cf_pgad_text(r, i, 0, c->scheme_id, sizeof c->scheme_id) ||
+	    cf_pgad_i32(r, i, 1, &c->ticket_no) || cf_pgad_i32_or0(r, i, 2, &c->installment_no) ||
+	    cf_pgad_i64(r, i, 3, &c->amount.minor) ||
+	    cf_pgad_text(r, i, 4, c->auction_id, sizeof c->auction_id) ||
+	    cf_pgad_i64(r, i, 5, &c->created_at_ms))
+		return CF_ERROR;
+	return CF_OK;
+}
+
 static int c_list(void *self, cf_tx *tx, const char *scheme_id, cf_dividend_credit_array *out)
 {
 	cf_pg_params p;
-	PGresult *r = NULL;
-	int rc = CF_OK, n;
 
 	(void)self;
 	memset(out, 0, sizeof *out);
@@ -764,37 +670,12 @@ static int c_list(void *self, cf_tx *tx, const char *scheme_id, cf_dividend_cred
 		return CF_OK;
 	cf_pg_params_init(&p);
 	cf_pg_param_text(&p, scheme_id);
-	rc = cf_pgad_run(tx, "cfpg_credit_list",
-	                 "SELECT scheme_id, ticket_no, installment_no, amount, auction_id, "
-	                 "cf_ms(created_at) FROM dividend_credits WHERE scheme_id = $1::uuid "
-	                 "ORDER BY coalesce(installment_no, 2147483647), ticket_no, auction_id",
-	                 &p, &r);
-	if (rc != CF_OK)
-		return rc;
-	n = PQntuples(r);
-	out->items = calloc(n ? (size_t)n : 1, sizeof *out->items);
-	if (out->items == NULL) {
-		PQclear(r);
-		return CF_ENOMEM;
-	}
-	for (int i = 0; i < n && rc == CF_OK; i++) {
-		cf_dividend_credit *c = &out->items[i];
-
-		if (cf_pgad_text(r, i, 0, c->scheme_id, sizeof c->scheme_id) ||
-		    cf_pgad_i32(r, i, 1, &c->ticket_no) ||
-		    cf_pgad_i32_or0(r, i, 2, &c->installment_no) ||
-		    cf_pgad_i64(r, i, 3, &c->amount.minor) ||
-		    cf_pgad_text(r, i, 4, c->auction_id, sizeof c->auction_id) ||
-		    cf_pgad_i64(r, i, 5, &c->created_at_ms))
-			rc = CF_ERROR;
-	}
-	PQclear(r);
-	if (rc != CF_OK) {
-		cf_dividend_credit_array_free(out);
-		return rc;
-	}
-	out->count = (size_t)n;
-	return CF_OK;
+	return cf_pgad_select_all(
+	        tx, "cfpg_credit_list",
+	        "SELECT scheme_id, ticket_no, installment_no, amount, auction_id, "
+	        "cf_ms(created_at) FROM dividend_credits WHERE scheme_id = $1::uuid "
+	        "ORDER BY coalesce(installment_no, 2147483647), ticket_no, auction_id",
+	        &p, sizeof *out->items, read_credit, (void **)&out->items, &out->count);
 }
 
 /* ---- ledger ---- */
@@ -848,11 +729,23 @@ out:
 	return rc;
 }
 
+static int read_ledger_line(const PGresult *r, int i, void *item)
+{
+	cf_ledger_line *x = item;
+
+	if (cf_pgad_text(r, i, 0, x->event_id, sizeof x->event_id) ||
+	    cf_pgad_text(r, i, 1, x->event, sizeof x->event) ||
+	    cf_pgad_text(r, i, 2, x->scheme_id, sizeof x->scheme_id) ||
+	    cf_pgad_text(r, i, 3, x->account, sizeof x->account) ||
+	    cf_pgad_i64(r, i, 4, &x->amount.minor) || cf_pgad_i64(r, i, 5, &x->posted_at_ms) ||
+	    cf_pgad_i64(r, i, 6, &x->seq))
+		return CF_ERROR;
+	return CF_OK;
+}
+
 static int l_list(void *self, cf_tx *tx, const char *scheme_id, cf_ledger_line_array *out)
 {
 	cf_pg_params p;
-	PGresult *r = NULL;
-	int rc = CF_OK, n;
 
 	(void)self;
 	memset(out, 0, sizeof *out);
@@ -860,37 +753,11 @@ static int l_list(void *self, cf_tx *tx, const char *scheme_id, cf_ledger_line_a
 		return CF_OK;
 	cf_pg_params_init(&p);
 	cf_pg_param_text(&p, scheme_id);
-	rc = cf_pgad_run(
+	return cf_pgad_select_all(
 	        tx, "cfpg_ledger_list",
 	        "SELECT event_id, event, scheme_id, account, amount, cf_ms(posted_at), seq "
 	        "FROM ledger_postings WHERE scheme_id = $1::uuid ORDER BY seq",
-	        &p, &r);
-	if (rc != CF_OK)
-		return rc;
-	n = PQntuples(r);
-	out->items = calloc(n ? (size_t)n : 1, sizeof *out->items);
-	if (out->items == NULL) {
-		PQclear(r);
-		return CF_ENOMEM;
-	}
-	for (int i = 0; i < n && rc == CF_OK; i++) {
-		cf_ledger_line *x = &out->items[i];
-
-		if (cf_pgad_text(r, i, 0, x->event_id, sizeof x->event_id) ||
-		    cf_pgad_text(r, i, 1, x->event, sizeof x->event) ||
-		    cf_pgad_text(r, i, 2, x->scheme_id, sizeof x->scheme_id) ||
-		    cf_pgad_text(r, i, 3, x->account, sizeof x->account) ||
-		    cf_pgad_i64(r, i, 4, &x->amount.minor) ||
-		    cf_pgad_i64(r, i, 5, &x->posted_at_ms) || cf_pgad_i64(r, i, 6, &x->seq))
-			rc = CF_ERROR;
-	}
-	PQclear(r);
-	if (rc != CF_OK) {
-		cf_ledger_line_array_free(out);
-		return rc;
-	}
-	out->count = (size_t)n;
-	return CF_OK;
+	        &p, sizeof *out->items, read_ledger_line, (void **)&out->items, &out->count);
 }
 
 /* ---- events: NOTIFY inside the transaction, delivered on commit ---- */
