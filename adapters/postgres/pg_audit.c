@@ -114,8 +114,10 @@ static int audit_append(void *self, cf_tx *tx, const cf_audit_entry *e, const ch
 	                     10, v, len, fmt, NULL, NULL);
 }
 
-static int read_entry(const PGresult *r, int row, cf_audit_entry *e)
+static int read_entry(const PGresult *r, int row, void *item)
 {
+	cf_audit_entry *e = item;
+
 	memset(e, 0, sizeof *e);
 	if (cf_pgad_i64(r, row, 0, &e->seq) || cf_pgad_i64(r, row, 1, &e->at_ms) ||
 	    cf_pgad_text(r, row, 2, e->actor_id, sizeof e->actor_id) ||
@@ -135,8 +137,6 @@ static int read_entry(const PGresult *r, int row, cf_audit_entry *e)
 static int audit_list(void *self, cf_tx *tx, const cf_audit_filter *f, cf_audit_array *out)
 {
 	cf_pg_params p;
-	PGresult *r = NULL;
-	int rc = CF_OK, i, n;
 
 	(void)self;
 	out->items = NULL;
@@ -146,31 +146,14 @@ static int audit_list(void *self, cf_tx *tx, const cf_audit_filter *f, cf_audit_
 	cf_pgad_param_opt(&p, f->entity_id);
 	cf_pg_param_int64(&p, f->after_seq);
 	cf_pg_param_int64(&p, (int64_t)(f->limit ? f->limit : 1));
-	rc = cf_pgad_run(tx, "cfpg_audit_list",
-	                 "SELECT seq, cf_ms(at), actor_id, actor_role, action, entity, entity_id, "
-	                 "summary, request_id, client_addr, prev_hash, hash FROM audit_log "
-	                 "WHERE ($1::text IS NULL OR entity = $1) "
-	                 "AND ($2::text IS NULL OR entity_id = $2) AND seq > $3::bigint "
-	                 "ORDER BY seq LIMIT $4::bigint",
-	                 &p, &r);
-	if (rc != CF_OK)
-		return rc;
-	n = PQntuples(r);
-	out->items = calloc(n ? (size_t)n : 1, sizeof *out->items);
-	if (out->items == NULL) {
-		PQclear(r);
-		return CF_ENOMEM;
-	}
-	for (i = 0; i < n && rc == CF_OK; i++)
-		rc = read_entry(r, i, &out->items[i]);
-	PQclear(r);
-	if (rc != CF_OK) {
-		free(out->items);
-		out->items = NULL;
-		return rc;
-	}
-	out->count = (size_t)n;
-	return CF_OK;
+	return cf_pgad_select_all(
+	        tx, "cfpg_audit_list",
+	        "SELECT seq, cf_ms(at), actor_id, actor_role, action, entity, entity_id, "
+	        "summary, request_id, client_addr, prev_hash, hash FROM audit_log "
+	        "WHERE ($1::text IS NULL OR entity = $1) "
+	        "AND ($2::text IS NULL OR entity_id = $2) AND seq > $3::bigint "
+	        "ORDER BY seq LIMIT $4::bigint",
+	        &p, sizeof *out->items, read_entry, (void **)&out->items, &out->count);
 }
 
 void cf_pgad_audit_ports(cf_pg_store *s, cf_ports *out)

@@ -12,8 +12,10 @@
 	"id, user_id, kind, coalesce(scheme_id::text, ''), subject, body::text, seq, "             \
 	"cf_ms(created_at), cf_ms(read_at), cf_ms(delivered_at), attempts"
 
-static int read_row(const PGresult *r, int i, cf_notification *n)
+static int read_row(const PGresult *r, int i, void *item)
 {
+	cf_notification *n = item;
+
 	memset(n, 0, sizeof *n);
 	if (cf_pgad_text(r, i, 0, n->id, sizeof n->id) != CF_OK ||
 	    cf_pgad_text(r, i, 1, n->user_id, sizeof n->user_id) != CF_OK ||
@@ -33,27 +35,9 @@ static int read_row(const PGresult *r, int i, cf_notification *n)
 static int read_all(cf_tx *tx, const char *name, const char *sql, const cf_pg_params *p,
                     cf_notification_array *out)
 {
-	PGresult *r = NULL;
-	int rc, n;
-
 	memset(out, 0, sizeof *out);
-	if ((rc = cf_pgad_run(tx, name, sql, p, &r)) != CF_OK)
-		return rc;
-	n = PQntuples(r);
-	out->items = calloc(n ? (size_t)n : 1, sizeof *out->items);
-	if (out->items == NULL) {
-		PQclear(r);
-		return CF_ENOMEM;
-	}
-	for (int i = 0; i < n && rc == CF_OK; i++)
-		rc = read_row(r, i, &out->items[i]);
-	PQclear(r);
-	if (rc != CF_OK) {
-		cf_notification_array_free(out);
-		return rc;
-	}
-	out->count = (size_t)n;
-	return CF_OK;
+	return cf_pgad_select_all(tx, name, sql, p, sizeof *out->items, read_row,
+	                          (void **)&out->items, &out->count);
 }
 
 static int n_insert(void *self, cf_tx *tx, cf_notification *n)
@@ -106,8 +90,6 @@ static int n_mark_read(void *self, cf_tx *tx, const char *id, const char *user_i
                        cf_notification *out)
 {
 	cf_pg_params p;
-	PGresult *r = NULL;
-	int rc;
 
 	(void)self;
 	if (!cf_pgad_is_uuid(id) || !cf_pgad_is_uuid(user_id))
@@ -116,15 +98,11 @@ static int n_mark_read(void *self, cf_tx *tx, const char *id, const char *user_i
 	cf_pg_param_text(&p, id);
 	cf_pg_param_text(&p, user_id);
 	cf_pg_param_int64(&p, at_ms);
-	rc = cf_pgad_run(tx, "cfpg_n_mark_read",
-	                 "UPDATE notifications SET read_at = coalesce(read_at, cf_ts($3::bigint)) "
-	                 "WHERE id = $1::uuid AND user_id = $2::uuid RETURNING " N_COLS,
-	                 &p, &r);
-	if (rc != CF_OK)
-		return rc;
-	rc = PQntuples(r) == 1 ? read_row(r, 0, out) : CF_ENOTFOUND;
-	PQclear(r);
-	return rc;
+	return cf_pgad_select_one(
+	        tx, "cfpg_n_mark_read",
+	        "UPDATE notifications SET read_at = coalesce(read_at, cf_ts($3::bigint)) "
+	        "WHERE id = $1::uuid AND user_id = $2::uuid RETURNING " N_COLS,
+	        &p, read_row, out);
 }
 
 static int n_next_undelivered(void *self, cf_tx *tx, size_t limit, cf_notification_array *out)

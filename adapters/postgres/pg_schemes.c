@@ -21,8 +21,9 @@ static const char NIL_UUID[] = "00000000-0000-0000-0000-000000000000";
 	"commencement_ref, cf_ms(commenced_at), cf_ms(created_at), cf_ms(updated_at), "            \
 	"row_version"
 
-static int read_scheme(const PGresult *r, int row, cf_scheme *s)
+static int read_scheme(const PGresult *r, int row, void *item)
 {
+	cf_scheme *s = item;
 	cf_scheme_params *q = &s->params;
 	char status[16], date[16], freq[16], method[16], policy[24], timing[24], borne[16],
 	        profile[24];
@@ -124,7 +125,6 @@ static int scheme_insert(void *self, cf_tx *tx, const cf_scheme *s)
 {
 	cf_pg_params p;
 	char date[16];
-	int rows, rc;
 
 	(void)self;
 	if (!cf_pgad_is_uuid(s->id))
@@ -137,21 +137,17 @@ static int scheme_insert(void *self, cf_tx *tx, const cf_scheme *s)
 	cf_pgad_param_opt(&p, cf_pgad_is_uuid(s->created_by) ? s->created_by : "");
 	cf_pg_param_int64(&p, s->created_at_ms);
 	cf_pg_param_int64(&p, s->row_version);
-	rc = cf_pgad_run_count(tx, "cfpg_scheme_insert",
-	                       "INSERT INTO schemes (" SCHEME_SET_COLS ", id, created_by, "
-	                       "created_at, row_version) VALUES (" SCHEME_SET_VALUES
-	                       ", $29::uuid, $30::uuid, cf_ts($31::bigint), $32::bigint) "
-	                       "ON CONFLICT DO NOTHING RETURNING 1",
-	                       &p, &rows);
-	if (rc != CF_OK)
-		return rc;
-	return rows == 1 ? CF_OK : CF_EEXISTS;
+	return cf_pgad_insert_once(tx, "cfpg_scheme_insert",
+	                           "INSERT INTO schemes (" SCHEME_SET_COLS ", id, created_by, "
+	                           "created_at, row_version) VALUES (" SCHEME_SET_VALUES
+	                           ", $29::uuid, $30::uuid, cf_ts($31::bigint), $32::bigint) "
+	                           "ON CONFLICT DO NOTHING RETURNING 1",
+	                           &p);
 }
 
 static int scheme_get(void *self, cf_tx *tx, const char *id, cf_scheme *out)
 {
 	cf_pg_params p;
-	PGresult *r = NULL;
 	uint64_t gen = 0;
 	int cached, rc;
 
@@ -162,35 +158,18 @@ static int scheme_get(void *self, cf_tx *tx, const char *id, cf_scheme *out)
 		return CF_OK;
 	cf_pg_params_init(&p);
 	cf_pg_param_text(&p, id);
-	rc = cf_pgad_run(tx, "cfpg_scheme_get",
-	                 "SELECT " SCHEME_COLS " FROM schemes WHERE id = $1::uuid", &p, &r);
-	if (rc != CF_OK)
-		return rc;
-	rc = PQntuples(r) == 0 ? CF_ENOTFOUND : read_scheme(r, 0, out);
-	PQclear(r);
+	rc = cf_pgad_select_one(tx, "cfpg_scheme_get",
+	                        "SELECT " SCHEME_COLS " FROM schemes WHERE id = $1::uuid", &p,
+	                        read_scheme, out);
 	if (rc == CF_OK && cached == 0)
 		cf_pgad_cache_fill(tx, CF_PGAD_CACHE_SCHEMES, id, out, gen);
 	return rc;
-}
-
-static int exists_by_id(cf_tx *tx, const char *name, const char *sql, const char *id)
-{
-	cf_pg_params p;
-	int rows, rc;
-
-	cf_pg_params_init(&p);
-	cf_pg_param_text(&p, id);
-	rc = cf_pgad_run_count(tx, name, sql, &p, &rows);
-	if (rc != CF_OK)
-		return rc;
-	return rows ? CF_ECONFLICT : CF_ENOTFOUND;
 }
 
 static int scheme_update(void *self, cf_tx *tx, cf_scheme *s)
 {
 	cf_pg_params p;
 	char date[16];
-	int rows, rc;
 
 	(void)self;
 	if (!cf_pgad_is_uuid(s->id))
@@ -200,25 +179,18 @@ static int scheme_update(void *self, cf_tx *tx, cf_scheme *s)
 	scheme_params(&p, s, date);
 	cf_pg_param_text(&p, s->id);
 	cf_pg_param_int64(&p, s->row_version);
-	rc = cf_pgad_run_count(tx, "cfpg_scheme_update",
-	                       "UPDATE schemes SET (" SCHEME_SET_COLS ") = (" SCHEME_SET_VALUES
-	                       "), row_version = row_version + 1 "
-	                       "WHERE id = $29::uuid AND row_version = $30::bigint RETURNING 1",
-	                       &p, &rows);
-	if (rc != CF_OK)
-		return rc;
-	if (rows == 0)
-		return exists_by_id(tx, "cfpg_scheme_exists",
-		                    "SELECT 1 FROM schemes WHERE id = $1::uuid", s->id);
-	s->row_version++;
-	return CF_OK;
+	return cf_pgad_update_versioned(
+	        tx, "cfpg_scheme_update",
+	        "UPDATE schemes SET (" SCHEME_SET_COLS ") = (" SCHEME_SET_VALUES
+	        "), row_version = row_version + 1 "
+	        "WHERE id = $29::uuid AND row_version = $30::bigint RETURNING 1",
+	        &p, &s->row_version, "cfpg_scheme_exists",
+	        "SELECT 1 FROM schemes WHERE id = $1::uuid", s->id);
 }
 
 static int scheme_list(void *self, cf_tx *tx, const cf_scheme_filter *f, cf_scheme_array *out)
 {
 	cf_pg_params p;
-	PGresult *r = NULL;
-	int rc, i, n;
 
 	(void)self;
 	out->items = NULL;
@@ -235,34 +207,17 @@ static int scheme_list(void *self, cf_tx *tx, const cf_scheme_filter *f, cf_sche
 	else
 		cf_pg_param_null(&p);
 	cf_pg_param_int64(&p, (int64_t)(f->limit ? f->limit : 1));
-	rc = cf_pgad_run(tx, "cfpg_scheme_list",
-	                 "SELECT " SCHEME_COLS " FROM schemes s "
-	                 "WHERE ($1::text IS NULL OR s.status = $1) "
-	                 "AND ($2::uuid IS NULL OR s.status = 'enrolling' OR EXISTS "
-	                 " (SELECT 1 FROM tickets t WHERE t.scheme_id = s.id AND t.user_id = "
-	                 "$2::uuid)) "
-	                 "AND ($4::uuid IS NULL OR (s.created_at, s.id) > (cf_ts($3::bigint), "
-	                 "$4::uuid)) "
-	                 "ORDER BY s.created_at, s.id LIMIT $5::bigint",
-	                 &p, &r);
-	if (rc != CF_OK)
-		return rc;
-	n = PQntuples(r);
-	out->items = calloc(n ? (size_t)n : 1, sizeof *out->items);
-	if (out->items == NULL) {
-		PQclear(r);
-		return CF_ENOMEM;
-	}
-	for (i = 0; i < n && rc == CF_OK; i++)
-		rc = read_scheme(r, i, &out->items[i]);
-	PQclear(r);
-	if (rc != CF_OK) {
-		free(out->items);
-		out->items = NULL;
-		return rc;
-	}
-	out->count = (size_t)n;
-	return CF_OK;
+	return cf_pgad_select_all(
+	        tx, "cfpg_scheme_list",
+	        "SELECT " SCHEME_COLS " FROM schemes s "
+	        "WHERE ($1::text IS NULL OR s.status = $1) "
+	        "AND ($2::uuid IS NULL OR s.status = 'enrolling' OR EXISTS "
+	        " (SELECT 1 FROM tickets t WHERE t.scheme_id = s.id AND t.user_id = "
+	        "$2::uuid)) "
+	        "AND ($4::uuid IS NULL OR (s.created_at, s.id) > (cf_ts($3::bigint), "
+	        "$4::uuid)) "
+	        "ORDER BY s.created_at, s.id LIMIT $5::bigint",
+	        &p, sizeof *out->items, read_scheme, (void **)&out->items, &out->count);
 }
 
 /* ---- tickets ---- */
@@ -271,8 +226,9 @@ static int scheme_list(void *self, cf_tx *tx, const cf_scheme_filter *f, cf_sche
 	"id, scheme_id, ticket_no, user_id, status, prized, prized_installment_no, "               \
 	"cf_ms(created_at), cf_ms(updated_at), row_version"
 
-static int read_ticket(const PGresult *r, int row, cf_ticket *t)
+static int read_ticket(const PGresult *r, int row, void *item)
 {
+	cf_ticket *t = item;
 	char status[16];
 
 	memset(t, 0, sizeof *t);
@@ -291,24 +247,6 @@ static int read_ticket(const PGresult *r, int row, cf_ticket *t)
 		t->status = CF_TICKET_REMOVED;
 	else
 		return CF_ERROR;
-	return CF_OK;
-}
-
-static int tickets_from(PGresult *r, cf_ticket_array *out)
-{
-	int i, n = PQntuples(r), rc = CF_OK;
-
-	out->items = calloc(n ? (size_t)n : 1, sizeof *out->items);
-	if (out->items == NULL)
-		return CF_ENOMEM;
-	for (i = 0; i < n && rc == CF_OK; i++)
-		rc = read_ticket(r, i, &out->items[i]);
-	if (rc != CF_OK) {
-		free(out->items);
-		out->items = NULL;
-		return rc;
-	}
-	out->count = (size_t)n;
 	return CF_OK;
 }
 
@@ -332,7 +270,6 @@ static int ticket_lock_scheme(void *self, cf_tx *tx, const char *scheme_id)
 static int ticket_insert(void *self, cf_tx *tx, const cf_ticket *t)
 {
 	cf_pg_params p;
-	int rows, rc;
 
 	(void)self;
 	if (!cf_pgad_is_uuid(t->id))
@@ -353,23 +290,19 @@ static int ticket_insert(void *self, cf_tx *tx, const cf_ticket *t)
 	cf_pg_param_int64(&p, t->created_at_ms);
 	cf_pg_param_int64(&p, t->updated_at_ms);
 	cf_pg_param_int64(&p, t->row_version);
-	rc = cf_pgad_run_count(tx, "cfpg_ticket_insert",
-	                       "INSERT INTO tickets (id, scheme_id, ticket_no, user_id, status, "
-	                       "prized, prized_installment_no, created_at, updated_at, "
-	                       "row_version) VALUES ($1::uuid, $2::uuid, $3::int, $4::uuid, $5, "
-	                       "$6::boolean, $7::int, cf_ts($8::bigint), cf_ts($9::bigint), "
-	                       "$10::bigint) ON CONFLICT DO NOTHING RETURNING 1",
-	                       &p, &rows);
-	if (rc != CF_OK)
-		return rc;
-	return rows == 1 ? CF_OK : CF_EEXISTS;
+	return cf_pgad_insert_once(
+	        tx, "cfpg_ticket_insert",
+	        "INSERT INTO tickets (id, scheme_id, ticket_no, user_id, status, "
+	        "prized, prized_installment_no, created_at, updated_at, "
+	        "row_version) VALUES ($1::uuid, $2::uuid, $3::int, $4::uuid, $5, "
+	        "$6::boolean, $7::int, cf_ts($8::bigint), cf_ts($9::bigint), "
+	        "$10::bigint) ON CONFLICT DO NOTHING RETURNING 1",
+	        &p);
 }
 
 static int ticket_get(void *self, cf_tx *tx, const char *scheme_id, int32_t no, cf_ticket *out)
 {
 	cf_pg_params p;
-	PGresult *r = NULL;
-	int rc;
 
 	(void)self;
 	if (!cf_pgad_is_uuid(scheme_id))
@@ -377,21 +310,15 @@ static int ticket_get(void *self, cf_tx *tx, const char *scheme_id, int32_t no, 
 	cf_pg_params_init(&p);
 	cf_pg_param_text(&p, scheme_id);
 	cf_pg_param_int64(&p, no);
-	rc = cf_pgad_run(tx, "cfpg_ticket_get",
-	                 "SELECT " TICKET_COLS " FROM tickets WHERE scheme_id = $1::uuid "
-	                 "AND ticket_no = $2::int",
-	                 &p, &r);
-	if (rc != CF_OK)
-		return rc;
-	rc = PQntuples(r) == 0 ? CF_ENOTFOUND : read_ticket(r, 0, out);
-	PQclear(r);
-	return rc;
+	return cf_pgad_select_one(tx, "cfpg_ticket_get",
+	                          "SELECT " TICKET_COLS " FROM tickets WHERE scheme_id = $1::uuid "
+	                          "AND ticket_no = $2::int",
+	                          &p, read_ticket, out);
 }
 
 static int ticket_update(void *self, cf_tx *tx, cf_ticket *t)
 {
 	cf_pg_params p;
-	int rows, rc;
 
 	(void)self;
 	if (!cf_pgad_is_uuid(t->id))
@@ -410,64 +337,46 @@ static int ticket_update(void *self, cf_tx *tx, cf_ticket *t)
 	else
 		cf_pg_param_null(&p);
 	cf_pg_param_int64(&p, t->updated_at_ms);
-	rc = cf_pgad_run_count(
+	return cf_pgad_update_versioned(
 	        tx, "cfpg_ticket_update",
 	        "UPDATE tickets SET ticket_no = $3::int, user_id = $4::uuid, "
 	        "status = $5, prized = $6::boolean, prized_installment_no = $7::int, "
 	        "updated_at = cf_ts($8::bigint), row_version = row_version + 1 "
 	        "WHERE id = $1::uuid AND row_version = $2::bigint RETURNING 1",
-	        &p, &rows);
-	if (rc != CF_OK)
-		return rc;
-	if (rows == 0)
-		return exists_by_id(tx, "cfpg_ticket_exists",
-		                    "SELECT 1 FROM tickets WHERE id = $1::uuid", t->id);
-	t->row_version++;
-	return CF_OK;
+	        &p, &t->row_version, "cfpg_ticket_exists",
+	        "SELECT 1 FROM tickets WHERE id = $1::uuid", t->id);
 }
 
 static int ticket_list_by_scheme(void *self, cf_tx *tx, const char *scheme_id, cf_ticket_array *out)
 {
 	cf_pg_params p;
-	PGresult *r = NULL;
-	int rc;
 
 	(void)self;
 	out->items = NULL;
 	out->count = 0;
 	cf_pg_params_init(&p);
 	cf_pg_param_text(&p, cf_pgad_is_uuid(scheme_id) ? scheme_id : NIL_UUID);
-	rc = cf_pgad_run(tx, "cfpg_ticket_list_scheme",
-	                 "SELECT " TICKET_COLS " FROM tickets WHERE scheme_id = $1::uuid "
-	                 "ORDER BY ticket_no",
-	                 &p, &r);
-	if (rc != CF_OK)
-		return rc;
-	rc = tickets_from(r, out);
-	PQclear(r);
-	return rc;
+	return cf_pgad_select_all(tx, "cfpg_ticket_list_scheme",
+	                          "SELECT " TICKET_COLS " FROM tickets WHERE scheme_id = $1::uuid "
+	                          "ORDER BY ticket_no",
+	                          &p, sizeof *out->items, read_ticket, (void **)&out->items,
+	                          &out->count);
 }
 
 static int ticket_list_by_user(void *self, cf_tx *tx, const char *user_id, cf_ticket_array *out)
 {
 	cf_pg_params p;
-	PGresult *r = NULL;
-	int rc;
 
 	(void)self;
 	out->items = NULL;
 	out->count = 0;
 	cf_pg_params_init(&p);
 	cf_pg_param_text(&p, cf_pgad_is_uuid(user_id) ? user_id : NIL_UUID);
-	rc = cf_pgad_run(tx, "cfpg_ticket_list_user",
-	                 "SELECT " TICKET_COLS " FROM tickets WHERE user_id = $1::uuid "
-	                 "ORDER BY created_at, scheme_id, ticket_no",
-	                 &p, &r);
-	if (rc != CF_OK)
-		return rc;
-	rc = tickets_from(r, out);
-	PQclear(r);
-	return rc;
+	return cf_pgad_select_all(tx, "cfpg_ticket_list_user",
+	                          "SELECT " TICKET_COLS " FROM tickets WHERE user_id = $1::uuid "
+	                          "ORDER BY created_at, scheme_id, ticket_no",
+	                          &p, sizeof *out->items, read_ticket, (void **)&out->items,
+	                          &out->count);
 }
 
 static int ticket_count(void *self, cf_tx *tx, const char *scheme_id, int32_t *out)
@@ -497,7 +406,6 @@ static int agent_assign(void *self, cf_tx *tx, const char *scheme_id, const char
                         int64_t at_ms)
 {
 	cf_pg_params p;
-	int rows, rc;
 
 	(void)self;
 	if (!cf_pgad_is_uuid(scheme_id) || !cf_pgad_is_uuid(user_id))
@@ -506,14 +414,11 @@ static int agent_assign(void *self, cf_tx *tx, const char *scheme_id, const char
 	cf_pg_param_text(&p, scheme_id);
 	cf_pg_param_text(&p, user_id);
 	cf_pg_param_int64(&p, at_ms);
-	rc = cf_pgad_run_count(tx, "cfpg_agent_assign",
-	                       "INSERT INTO scheme_agents (scheme_id, user_id, assigned_at) "
-	                       "VALUES ($1::uuid, $2::uuid, cf_ts($3::bigint)) "
-	                       "ON CONFLICT DO NOTHING RETURNING 1",
-	                       &p, &rows);
-	if (rc != CF_OK)
-		return rc;
-	return rows == 1 ? CF_OK : CF_EEXISTS;
+	return cf_pgad_insert_once(tx, "cfpg_agent_assign",
+	                           "INSERT INTO scheme_agents (scheme_id, user_id, assigned_at) "
+	                           "VALUES ($1::uuid, $2::uuid, cf_ts($3::bigint)) "
+	                           "ON CONFLICT DO NOTHING RETURNING 1",
+	                           &p);
 }
 
 static int agent_unassign(void *self, cf_tx *tx, const char *scheme_id, const char *user_id)
@@ -559,41 +464,27 @@ static int agent_is_agent(void *self, cf_tx *tx, const char *scheme_id, const ch
 	return CF_OK;
 }
 
+static int read_id(const PGresult *r, int i, void *item)
+{
+	return cf_pgad_text(r, i, 0, item, CF_ID_SIZE);
+}
+
 static int agent_list(void *self, cf_tx *tx, const char *scheme_id, char (**out)[CF_ID_SIZE],
                       size_t *count)
 {
 	cf_pg_params p;
-	PGresult *r = NULL;
-	char(*ids)[CF_ID_SIZE];
-	int rc, i, n;
+	void *ids;
+	int rc;
 
 	(void)self;
-	*out = NULL;
-	*count = 0;
 	cf_pg_params_init(&p);
 	cf_pg_param_text(&p, cf_pgad_is_uuid(scheme_id) ? scheme_id : NIL_UUID);
-	rc = cf_pgad_run(tx, "cfpg_agent_list",
-	                 "SELECT user_id FROM scheme_agents WHERE scheme_id = $1::uuid "
-	                 "ORDER BY assigned_at, user_id",
-	                 &p, &r);
-	if (rc != CF_OK)
-		return rc;
-	n = PQntuples(r);
-	ids = calloc(n ? (size_t)n : 1, sizeof *ids);
-	if (ids == NULL) {
-		PQclear(r);
-		return CF_ENOMEM;
-	}
-	for (i = 0; i < n && rc == CF_OK; i++)
-		rc = cf_pgad_text(r, i, 0, ids[i], CF_ID_SIZE);
-	PQclear(r);
-	if (rc != CF_OK) {
-		free(ids);
-		return rc;
-	}
+	rc = cf_pgad_select_all(tx, "cfpg_agent_list",
+	                        "SELECT user_id FROM scheme_agents WHERE scheme_id = $1::uuid "
+	                        "ORDER BY assigned_at, user_id",
+	                        &p, CF_ID_SIZE, read_id, &ids, count);
 	*out = ids;
-	*count = (size_t)n;
-	return CF_OK;
+	return rc;
 }
 
 void cf_pgad_scheme_ports(cf_pg_store *s, cf_ports *out)

@@ -86,8 +86,9 @@ static void param_pii(cf_pg_params *p, const cf_pii_field *f, sealed_hex *h)
 	"bank_account_key_id, encode(bank_account_enc, 'hex'), bank_account_masked, "              \
 	"bank_ifsc, address, nominee_name, nominee_relation"
 
-static int read_user(const PGresult *r, int row, cf_user_row *u)
+static int read_user(const PGresult *r, int row, void *item)
 {
+	cf_user_row *u = item;
 	char role[CF_ROLE_SIZE];
 
 	memset(u, 0, sizeof *u);
@@ -109,20 +110,6 @@ static int read_user(const PGresult *r, int row, cf_user_row *u)
 	    cf_pgad_text(r, row, 24, u->nominee_relation, sizeof u->nominee_relation))
 		return CF_ERROR;
 	return CF_OK;
-}
-
-/* One row expected: CF_OK with *u, CF_ENOTFOUND with none. */
-static int one_user(cf_tx *tx, const char *name, const char *sql, const cf_pg_params *p,
-                    cf_user_row *u)
-{
-	PGresult *r = NULL;
-	int rc = cf_pgad_run(tx, name, sql, p, &r);
-
-	if (rc != CF_OK)
-		return rc;
-	rc = PQntuples(r) == 0 ? CF_ENOTFOUND : read_user(r, 0, u);
-	PQclear(r);
-	return rc;
 }
 
 /* The mutable columns of a user, as parameters after whatever came before. */
@@ -148,7 +135,6 @@ static int user_insert(void *self, cf_tx *tx, const cf_user_row *u)
 {
 	cf_pg_params p;
 	sealed_hex h[3];
-	int rows, rc;
 
 	(void)self;
 	if (!cf_pgad_is_uuid(u->id))
@@ -160,7 +146,7 @@ static int user_insert(void *self, cf_tx *tx, const cf_user_row *u)
 	cf_pg_param_int64(&p, u->ucfsin_seq);
 	cf_pg_param_int64(&p, u->created_at_ms);
 	cf_pg_param_int64(&p, u->row_version);
-	rc = cf_pgad_run_count(
+	return cf_pgad_insert_once(
 	        tx, "cfpg_user_insert",
 	        "INSERT INTO users (email, password_hash, full_name, phone, role, is_active, "
 	        "updated_at, pan_key_id, pan_enc, pan_masked, aadhaar_key_id, aadhaar_enc, "
@@ -170,10 +156,7 @@ static int user_insert(void *self, cf_tx *tx, const cf_user_row *u)
 	        "cf_ts($7::bigint), $8, decode($9, 'hex'), $10, $11, decode($12, 'hex'), $13, $14, "
 	        "decode($15, 'hex'), $16, $17, $18, $19, $20, $21::uuid, $22, $23::bigint, "
 	        "cf_ts($24::bigint), $25::bigint) ON CONFLICT DO NOTHING RETURNING 1",
-	        &p, &rows);
-	if (rc != CF_OK)
-		return rc;
-	return rows == 1 ? CF_OK : CF_EEXISTS;
+	        &p);
 }
 
 static int user_get(void *self, cf_tx *tx, const char *id, cf_user_row *out)
@@ -189,8 +172,9 @@ static int user_get(void *self, cf_tx *tx, const char *id, cf_user_row *out)
 		return CF_OK;
 	cf_pg_params_init(&p);
 	cf_pg_param_text(&p, id);
-	rc = one_user(tx, "cfpg_user_get", "SELECT " USER_COLS " FROM users WHERE id = $1::uuid",
-	              &p, out);
+	rc = cf_pgad_select_one(tx, "cfpg_user_get",
+	                        "SELECT " USER_COLS " FROM users WHERE id = $1::uuid", &p,
+	                        read_user, out);
 	if (rc == CF_OK && cached == 0)
 		cf_pgad_cache_fill(tx, CF_PGAD_CACHE_USERS, id, out, gen);
 	return rc;
@@ -203,22 +187,9 @@ static int user_get_by_email(void *self, cf_tx *tx, const char *email, cf_user_r
 	(void)self;
 	cf_pg_params_init(&p);
 	cf_pg_param_text(&p, email);
-	return one_user(tx, "cfpg_user_get_by_email",
-	                "SELECT " USER_COLS " FROM users WHERE lower(email) = lower($1)", &p, out);
-}
-
-/* After an optimistic UPDATE matched nothing: stale version or no such row? */
-static int stale_or_missing(cf_tx *tx, const char *name, const char *sql, const char *id)
-{
-	cf_pg_params p;
-	int rows, rc;
-
-	cf_pg_params_init(&p);
-	cf_pg_param_text(&p, id);
-	rc = cf_pgad_run_count(tx, name, sql, &p, &rows);
-	if (rc != CF_OK)
-		return rc;
-	return rows ? CF_ECONFLICT : CF_ENOTFOUND;
+	return cf_pgad_select_one(tx, "cfpg_user_get_by_email",
+	                          "SELECT " USER_COLS " FROM users WHERE lower(email) = lower($1)",
+	                          &p, read_user, out);
 }
 
 static int user_update(void *self, cf_tx *tx, cf_user_row *u)
@@ -250,35 +221,15 @@ static int user_update(void *self, cf_tx *tx, cf_user_row *u)
 	if (rc != CF_OK)
 		return rc;
 	if (rows == 0)
-		return stale_or_missing(tx, "cfpg_user_exists",
-		                        "SELECT 1 FROM users WHERE id = $1::uuid", u->id);
+		return cf_pgad_stale_or_missing(tx, "cfpg_user_exists",
+		                                "SELECT 1 FROM users WHERE id = $1::uuid", u->id);
 	u->row_version++;
-	return CF_OK;
-}
-
-static int rows_to_users(PGresult *r, cf_user_row_array *out)
-{
-	int i, n = PQntuples(r);
-
-	out->items = calloc(n ? (size_t)n : 1, sizeof *out->items);
-	if (out->items == NULL)
-		return CF_ENOMEM;
-	for (i = 0; i < n; i++) {
-		if (read_user(r, i, &out->items[i]) != CF_OK) {
-			free(out->items);
-			out->items = NULL;
-			return CF_ERROR;
-		}
-	}
-	out->count = (size_t)n;
 	return CF_OK;
 }
 
 static int user_list(void *self, cf_tx *tx, const cf_user_filter *f, cf_user_row_array *out)
 {
 	cf_pg_params p;
-	PGresult *r = NULL;
-	int rc;
 
 	(void)self;
 	out->items = NULL;
@@ -288,16 +239,12 @@ static int user_list(void *self, cf_tx *tx, const cf_user_filter *f, cf_user_row
 	cf_pgad_param_opt(&p, f->ucfsin);
 	cf_pg_param_int64(&p, f->after_seq);
 	cf_pg_param_int64(&p, (int64_t)(f->limit ? f->limit : 1));
-	rc = cf_pgad_run(tx, "cfpg_user_list",
-	                 "SELECT " USER_COLS " FROM users WHERE ($1::text IS NULL OR role = $1) "
-	                 "AND ($2::text IS NULL OR ucfsin = $2) AND ucfsin_seq > $3::bigint "
-	                 "ORDER BY ucfsin_seq LIMIT $4::bigint",
-	                 &p, &r);
-	if (rc != CF_OK)
-		return rc;
-	rc = rows_to_users(r, out);
-	PQclear(r);
-	return rc;
+	return cf_pgad_select_all(
+	        tx, "cfpg_user_list",
+	        "SELECT " USER_COLS " FROM users WHERE ($1::text IS NULL OR role = $1) "
+	        "AND ($2::text IS NULL OR ucfsin = $2) AND ucfsin_seq > $3::bigint "
+	        "ORDER BY ucfsin_seq LIMIT $4::bigint",
+	        &p, sizeof *out->items, read_user, (void **)&out->items, &out->count);
 }
 
 static int user_next_ucfsin_seq(void *self, cf_tx *tx, int64_t *out)
@@ -319,7 +266,6 @@ static int user_next_ucfsin_seq(void *self, cf_tx *tx, int64_t *out)
 static int token_insert(void *self, cf_tx *tx, const cf_refresh_token_row *t)
 {
 	cf_pg_params p;
-	int rows, rc;
 
 	(void)self;
 	if (!cf_pgad_is_uuid(t->id) || !cf_pgad_is_uuid(t->family_id))
@@ -335,48 +281,44 @@ static int token_insert(void *self, cf_tx *tx, const cf_refresh_token_row *t)
 	cf_pg_param_int64(&p, t->expires_at_ms);
 	cf_pgad_param_opt_ms(&p, t->spent_at_ms);
 	cf_pgad_param_opt_ms(&p, t->revoked_at_ms);
-	rc = cf_pgad_run_count(tx, "cfpg_token_insert",
-	                       "INSERT INTO refresh_tokens (id, family_id, user_id, token_hash, "
-	                       "issued_at, expires_at, spent_at, revoked_at) VALUES ($1::uuid, "
-	                       "$2::uuid, $3::uuid, $4, cf_ts($5::bigint), cf_ts($6::bigint), "
-	                       "cf_ts($7::bigint), cf_ts($8::bigint)) ON CONFLICT DO NOTHING "
-	                       "RETURNING 1",
-	                       &p, &rows);
-	if (rc != CF_OK)
-		return rc;
-	return rows == 1 ? CF_OK : CF_EEXISTS;
+	return cf_pgad_insert_once(
+	        tx, "cfpg_token_insert",
+	        "INSERT INTO refresh_tokens (id, family_id, user_id, token_hash, "
+	        "issued_at, expires_at, spent_at, revoked_at) VALUES ($1::uuid, "
+	        "$2::uuid, $3::uuid, $4, cf_ts($5::bigint), cf_ts($6::bigint), "
+	        "cf_ts($7::bigint), cf_ts($8::bigint)) ON CONFLICT DO NOTHING "
+	        "RETURNING 1",
+	        &p);
+}
+
+static int read_token(const PGresult *r, int row, void *item)
+{
+	cf_refresh_token_row *t = item;
+
+	if (cf_pgad_text(r, row, 0, t->id, sizeof t->id) ||
+	    cf_pgad_text(r, row, 1, t->family_id, sizeof t->family_id) ||
+	    cf_pgad_text(r, row, 2, t->user_id, sizeof t->user_id) ||
+	    cf_pgad_text(r, row, 3, t->token_hash, sizeof t->token_hash) ||
+	    cf_pgad_i64(r, row, 4, &t->issued_at_ms) || cf_pgad_i64(r, row, 5, &t->expires_at_ms) ||
+	    cf_pgad_i64_or0(r, row, 6, &t->spent_at_ms) ||
+	    cf_pgad_i64_or0(r, row, 7, &t->revoked_at_ms))
+		return CF_ERROR;
+	return CF_OK;
 }
 
 static int token_get_by_hash(void *self, cf_tx *tx, const char *hash, cf_refresh_token_row *out)
 {
 	cf_pg_params p;
-	PGresult *r = NULL;
-	int rc;
 
 	(void)self;
+	memset(out, 0, sizeof *out);
 	cf_pg_params_init(&p);
 	cf_pg_param_text(&p, hash);
-	rc = cf_pgad_run(tx, "cfpg_token_get",
-	                 "SELECT id, family_id, user_id, token_hash, cf_ms(issued_at), "
-	                 "cf_ms(expires_at), cf_ms(spent_at), cf_ms(revoked_at) "
-	                 "FROM refresh_tokens WHERE token_hash = $1",
-	                 &p, &r);
-	if (rc != CF_OK)
-		return rc;
-	memset(out, 0, sizeof *out);
-	if (PQntuples(r) == 0)
-		rc = CF_ENOTFOUND;
-	else if (cf_pgad_text(r, 0, 0, out->id, sizeof out->id) ||
-	         cf_pgad_text(r, 0, 1, out->family_id, sizeof out->family_id) ||
-	         cf_pgad_text(r, 0, 2, out->user_id, sizeof out->user_id) ||
-	         cf_pgad_text(r, 0, 3, out->token_hash, sizeof out->token_hash) ||
-	         cf_pgad_i64(r, 0, 4, &out->issued_at_ms) ||
-	         cf_pgad_i64(r, 0, 5, &out->expires_at_ms) ||
-	         cf_pgad_i64_or0(r, 0, 6, &out->spent_at_ms) ||
-	         cf_pgad_i64_or0(r, 0, 7, &out->revoked_at_ms))
-		rc = CF_ERROR;
-	PQclear(r);
-	return rc;
+	return cf_pgad_select_one(tx, "cfpg_token_get",
+	                          "SELECT id, family_id, user_id, token_hash, cf_ms(issued_at), "
+	                          "cf_ms(expires_at), cf_ms(spent_at), cf_ms(revoked_at) "
+	                          "FROM refresh_tokens WHERE token_hash = $1",
+	                          &p, read_token, out);
 }
 
 static int token_mark_spent(void *self, cf_tx *tx, const char *id, int64_t at_ms)
@@ -398,8 +340,8 @@ static int token_mark_spent(void *self, cf_tx *tx, const char *id, int64_t at_ms
 		return rc;
 	if (rows == 1)
 		return CF_OK;
-	return stale_or_missing(tx, "cfpg_token_exists",
-	                        "SELECT 1 FROM refresh_tokens WHERE id = $1::uuid", id);
+	return cf_pgad_stale_or_missing(tx, "cfpg_token_exists",
+	                                "SELECT 1 FROM refresh_tokens WHERE id = $1::uuid", id);
 }
 
 static int token_revoke_family(void *self, cf_tx *tx, const char *family_id, int64_t at_ms)
