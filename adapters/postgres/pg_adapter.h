@@ -87,6 +87,20 @@ int cf_pgad_select_all(cf_tx *tx, const char *name, const char *sql, const cf_pg
                        size_t es, cf_pgad_row_fn fn, void **items, size_t *count);
 
 /*
+ * cf_pgad_select_one with one parameter, $1 = id: CF_ENOTFOUND without
+ * running anything when id is not a uuid.
+ */
+int cf_pgad_select_one_by_uuid(cf_tx *tx, const char *name, const char *sql, const char *id,
+                               cf_pgad_row_fn fn, void *item);
+
+/*
+ * cf_pgad_select_all with one parameter, $1 = id: CF_OK with no items (and
+ * *items NULL) without running anything when id is not a uuid.
+ */
+int cf_pgad_select_all_by_uuid(cf_tx *tx, const char *name, const char *sql, const char *id,
+                               size_t es, cf_pgad_row_fn fn, void **items, size_t *count);
+
+/*
  * An INSERT ... ON CONFLICT DO NOTHING RETURNING 1 of one row: CF_OK when
  * it went in, CF_EEXISTS when it conflicted, else the run's error.
  */

@@ -99,31 +99,21 @@ static int a_insert(void *self, cf_tx *tx, const cf_auction_row *a)
 	        &p);
 }
 
-/* The auction with uuid id by the statement name/sql ($1 = id). */
-static int by_id(cf_tx *tx, const char *name, const char *sql, const char *id, cf_auction_row *out)
-{
-	cf_pg_params p;
-
-	if (!cf_pgad_is_uuid(id))
-		return CF_ENOTFOUND;
-	cf_pg_params_init(&p);
-	cf_pg_param_text(&p, id);
-	return cf_pgad_select_one(tx, name, sql, &p, read_auction, out);
-}
-
 static int a_get(void *self, cf_tx *tx, const char *id, cf_auction_row *out)
 {
 	(void)self;
-	return by_id(tx, "cfpg_auction_get",
-	             "SELECT " AUCTION_COLS " FROM auctions WHERE id = $1::uuid", id, out);
+	return cf_pgad_select_one_by_uuid(
+	        tx, "cfpg_auction_get", "SELECT " AUCTION_COLS " FROM auctions WHERE id = $1::uuid",
+	        id, read_auction, out);
 }
 
 static int a_lock(void *self, cf_tx *tx, const char *id, cf_auction_row *out)
 {
 	(void)self;
-	return by_id(tx, "cfpg_auction_lock",
-	             "SELECT " AUCTION_COLS " FROM auctions WHERE id = $1::uuid FOR UPDATE", id,
-	             out);
+	return cf_pgad_select_one_by_uuid(tx, "cfpg_auction_lock",
+	                                  "SELECT " AUCTION_COLS
+	                                  " FROM auctions WHERE id = $1::uuid FOR UPDATE",
+	                                  id, read_auction, out);
 }
 
 static int a_get_by_inst(void *self, cf_tx *tx, const char *scheme_id, int32_t k,
@@ -466,34 +456,22 @@ static int r_insert(void *self, cf_tx *tx, const cf_auction_result *x)
 
 static int r_get(void *self, cf_tx *tx, const char *auction_id, cf_auction_result *out)
 {
-	cf_pg_params p;
-
 	(void)self;
-	if (!cf_pgad_is_uuid(auction_id))
-		return CF_ENOTFOUND;
-	cf_pg_params_init(&p);
-	cf_pg_param_text(&p, auction_id);
-	return cf_pgad_select_one(tx, "cfpg_result_get",
-	                          "SELECT " RESULT_COLS
-	                          " FROM auction_results WHERE auction_id = $1::uuid",
-	                          &p, read_result, out);
+	return cf_pgad_select_one_by_uuid(tx, "cfpg_result_get",
+	                                  "SELECT " RESULT_COLS
+	                                  " FROM auction_results WHERE auction_id = $1::uuid",
+	                                  auction_id, read_result, out);
 }
 
 static int r_list(void *self, cf_tx *tx, const char *scheme_id, cf_auction_result_array *out)
 {
-	cf_pg_params p;
-
 	(void)self;
 	memset(out, 0, sizeof *out);
-	if (!cf_pgad_is_uuid(scheme_id))
-		return CF_OK;
-	cf_pg_params_init(&p);
-	cf_pg_param_text(&p, scheme_id);
-	return cf_pgad_select_all(tx, "cfpg_result_list",
-	                          "SELECT " RESULT_COLS " FROM auction_results WHERE scheme_id = "
-	                          "$1::uuid ORDER BY installment_no",
-	                          &p, sizeof *out->items, read_result, (void **)&out->items,
-	                          &out->count);
+	return cf_pgad_select_all_by_uuid(
+	        tx, "cfpg_result_list",
+	        "SELECT " RESULT_COLS " FROM auction_results WHERE scheme_id = "
+	        "$1::uuid ORDER BY installment_no",
+	        scheme_id, sizeof *out->items, read_result, (void **)&out->items, &out->count);
 }
 
 /* ---- minutes ---- */
@@ -662,20 +640,14 @@ static int read_credit(const PGresult *r, int i, void *item)
 
 static int c_list(void *self, cf_tx *tx, const char *scheme_id, cf_dividend_credit_array *out)
 {
-	cf_pg_params p;
-
 	(void)self;
 	memset(out, 0, sizeof *out);
-	if (!cf_pgad_is_uuid(scheme_id))
-		return CF_OK;
-	cf_pg_params_init(&p);
-	cf_pg_param_text(&p, scheme_id);
-	return cf_pgad_select_all(
+	return cf_pgad_select_all_by_uuid(
 	        tx, "cfpg_credit_list",
 	        "SELECT scheme_id, ticket_no, installment_no, amount, auction_id, "
 	        "cf_ms(created_at) FROM dividend_credits WHERE scheme_id = $1::uuid "
 	        "ORDER BY coalesce(installment_no, 2147483647), ticket_no, auction_id",
-	        &p, sizeof *out->items, read_credit, (void **)&out->items, &out->count);
+	        scheme_id, sizeof *out->items, read_credit, (void **)&out->items, &out->count);
 }
 
 /* ---- ledger ---- */
@@ -745,19 +717,13 @@ static int read_ledger_line(const PGresult *r, int i, void *item)
 
 static int l_list(void *self, cf_tx *tx, const char *scheme_id, cf_ledger_line_array *out)
 {
-	cf_pg_params p;
-
 	(void)self;
 	memset(out, 0, sizeof *out);
-	if (!cf_pgad_is_uuid(scheme_id))
-		return CF_OK;
-	cf_pg_params_init(&p);
-	cf_pg_param_text(&p, scheme_id);
-	return cf_pgad_select_all(
+	return cf_pgad_select_all_by_uuid(
 	        tx, "cfpg_ledger_list",
 	        "SELECT event_id, event, scheme_id, account, amount, cf_ms(posted_at), seq "
 	        "FROM ledger_postings WHERE scheme_id = $1::uuid ORDER BY seq",
-	        &p, sizeof *out->items, read_ledger_line, (void **)&out->items, &out->count);
+	        scheme_id, sizeof *out->items, read_ledger_line, (void **)&out->items, &out->count);
 }
 
 /* ---- events: NOTIFY inside the transaction, delivered on commit ---- */

@@ -59,16 +59,12 @@ typedef struct get_stmts {
 static int get_by_uuid(cf_tx *tx, const get_stmts *q, const char *id, bool lock, cf_pgad_row_fn fn,
                        void *out, size_t size)
 {
-	cf_pg_params p;
-
 	if (!cf_pgad_is_uuid(id))
 		return CF_ENOTFOUND;
 	memset(out, 0, size);
-	cf_pg_params_init(&p);
-	cf_pg_param_text(&p, id);
 	if (lock)
-		return cf_pgad_select_one(tx, q->lock_name, q->lock_sql, &p, fn, out);
-	return cf_pgad_select_one(tx, q->name, q->sql, &p, fn, out);
+		return cf_pgad_select_one_by_uuid(tx, q->lock_name, q->lock_sql, id, fn, out);
+	return cf_pgad_select_one_by_uuid(tx, q->name, q->sql, id, fn, out);
 }
 
 /* The plain and FOR UPDATE forms of one SELECT, named name and lock_name. */
@@ -182,19 +178,13 @@ static int acct_update(void *self, cf_tx *tx, cf_ticket_acct *a)
 
 static int acct_list(void *self, cf_tx *tx, const char *scheme_id, cf_ticket_acct_array *out)
 {
-	cf_pg_params p;
-
 	(void)self;
 	memset(out, 0, sizeof *out);
-	if (!cf_pgad_is_uuid(scheme_id))
-		return CF_OK;
-	cf_pg_params_init(&p);
-	cf_pg_param_text(&p, scheme_id);
-	return cf_pgad_select_all(
+	return cf_pgad_select_all_by_uuid(
 	        tx, "cfpg_m_acct_list",
 	        "SELECT " ACCT_COLS " FROM ticket_money WHERE scheme_id = $1::uuid "
 	        "ORDER BY ticket_no",
-	        &p, sizeof *out->items, read_acct, (void **)&out->items, &out->count);
+	        scheme_id, sizeof *out->items, read_acct, (void **)&out->items, &out->count);
 }
 
 /* ---- dues ---- */
@@ -502,15 +492,9 @@ static int read_alloc(const PGresult *r, int i, void *item)
 
 static int alloc_list(void *self, cf_tx *tx, const char *payment_id, cf_payment_alloc_array *out)
 {
-	cf_pg_params p;
-
 	(void)self;
 	memset(out, 0, sizeof *out);
-	if (!cf_pgad_is_uuid(payment_id))
-		return CF_OK;
-	cf_pg_params_init(&p);
-	cf_pg_param_text(&p, payment_id);
-	return cf_pgad_select_all(
+	return cf_pgad_select_all_by_uuid(
 	        tx, "cfpg_m_alloc_list",
 	        "SELECT payment_id, installment_no, principal, penalty, prev_penalty, " D(
 	                "prev_penalty_as_of") ", " D("prev_base_date") ", "
@@ -523,7 +507,7 @@ static int alloc_list(void *self, cf_tx *tx, const char *payment_id, cf_payment_
 	                                                               "$1::uuid ORDER "
 	                                                               "BY "
 	                                                               "installment_no",
-	        &p, sizeof *out->items, read_alloc, (void **)&out->items, &out->count);
+	        payment_id, sizeof *out->items, read_alloc, (void **)&out->items, &out->count);
 }
 
 /* ---- idempotency (0004's table) ---- */
@@ -875,20 +859,14 @@ static int read_security(const PGresult *r, int i, void *item)
 
 static int security_list(void *self, cf_tx *tx, const char *auction_id, cf_security_array *out)
 {
-	cf_pg_params p;
-
 	(void)self;
 	memset(out, 0, sizeof *out);
-	if (!cf_pgad_is_uuid(auction_id))
-		return CF_OK;
-	cf_pg_params_init(&p);
-	cf_pg_param_text(&p, auction_id);
-	return cf_pgad_select_all(
+	return cf_pgad_select_all_by_uuid(
 	        tx, "cfpg_m_sec_list",
 	        "SELECT id, auction_id, kind, description, value, created_by, "
 	        "cf_ms(created_at) FROM prize_securities WHERE auction_id = $1::uuid "
 	        "ORDER BY created_at, id",
-	        &p, sizeof *out->items, read_security, (void **)&out->items, &out->count);
+	        auction_id, sizeof *out->items, read_security, (void **)&out->items, &out->count);
 }
 
 /* ---- disbursements ---- */

@@ -147,7 +147,6 @@ static int scheme_insert(void *self, cf_tx *tx, const cf_scheme *s)
 
 static int scheme_get(void *self, cf_tx *tx, const char *id, cf_scheme *out)
 {
-	cf_pg_params p;
 	uint64_t gen = 0;
 	int cached, rc;
 
@@ -156,11 +155,9 @@ static int scheme_get(void *self, cf_tx *tx, const char *id, cf_scheme *out)
 		return CF_ENOTFOUND;
 	if ((cached = cf_pgad_cache_lookup(tx, CF_PGAD_CACHE_SCHEMES, id, out, &gen)) == 1)
 		return CF_OK;
-	cf_pg_params_init(&p);
-	cf_pg_param_text(&p, id);
-	rc = cf_pgad_select_one(tx, "cfpg_scheme_get",
-	                        "SELECT " SCHEME_COLS " FROM schemes WHERE id = $1::uuid", &p,
-	                        read_scheme, out);
+	rc = cf_pgad_select_one_by_uuid(tx, "cfpg_scheme_get",
+	                                "SELECT " SCHEME_COLS " FROM schemes WHERE id = $1::uuid",
+	                                id, read_scheme, out);
 	if (rc == CF_OK && cached == 0)
 		cf_pgad_cache_fill(tx, CF_PGAD_CACHE_SCHEMES, id, out, gen);
 	return rc;

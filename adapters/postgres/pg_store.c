@@ -289,6 +289,32 @@ int cf_pgad_select_all(cf_tx *tx, const char *name, const char *sql, const cf_pg
 	return CF_OK;
 }
 
+int cf_pgad_select_one_by_uuid(cf_tx *tx, const char *name, const char *sql, const char *id,
+                               cf_pgad_row_fn fn, void *item)
+{
+	cf_pg_params p;
+
+	if (!cf_pgad_is_uuid(id))
+		return CF_ENOTFOUND;
+	cf_pg_params_init(&p);
+	cf_pg_param_text(&p, id);
+	return cf_pgad_select_one(tx, name, sql, &p, fn, item);
+}
+
+int cf_pgad_select_all_by_uuid(cf_tx *tx, const char *name, const char *sql, const char *id,
+                               size_t es, cf_pgad_row_fn fn, void **items, size_t *count)
+{
+	cf_pg_params p;
+
+	*items = NULL;
+	*count = 0;
+	if (!cf_pgad_is_uuid(id))
+		return CF_OK;
+	cf_pg_params_init(&p);
+	cf_pg_param_text(&p, id);
+	return cf_pgad_select_all(tx, name, sql, &p, es, fn, items, count);
+}
+
 int cf_pgad_insert_once(cf_tx *tx, const char *name, const char *sql, const cf_pg_params *p)
 {
 	int rows, rc = cf_pgad_run_count(tx, name, sql, p, &rows);

@@ -161,7 +161,6 @@ static int user_insert(void *self, cf_tx *tx, const cf_user_row *u)
 
 static int user_get(void *self, cf_tx *tx, const char *id, cf_user_row *out)
 {
-	cf_pg_params p;
 	uint64_t gen = 0;
 	int cached, rc;
 
@@ -170,11 +169,9 @@ static int user_get(void *self, cf_tx *tx, const char *id, cf_user_row *out)
 		return CF_ENOTFOUND;
 	if ((cached = cf_pgad_cache_lookup(tx, CF_PGAD_CACHE_USERS, id, out, &gen)) == 1)
 		return CF_OK;
-	cf_pg_params_init(&p);
-	cf_pg_param_text(&p, id);
-	rc = cf_pgad_select_one(tx, "cfpg_user_get",
-	                        "SELECT " USER_COLS " FROM users WHERE id = $1::uuid", &p,
-	                        read_user, out);
+	rc = cf_pgad_select_one_by_uuid(tx, "cfpg_user_get",
+	                                "SELECT " USER_COLS " FROM users WHERE id = $1::uuid", id,
+	                                read_user, out);
 	if (rc == CF_OK && cached == 0)
 		cf_pgad_cache_fill(tx, CF_PGAD_CACHE_USERS, id, out, gen);
 	return rc;
