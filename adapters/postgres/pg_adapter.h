@@ -101,6 +101,13 @@ int cf_pgad_select_all_by_uuid(cf_tx *tx, const char *name, const char *sql, con
                                size_t es, cf_pgad_row_fn fn, void **items, size_t *count);
 
 /*
+ * A statement that must touch a row (UPDATE/DELETE ... RETURNING 1, or a
+ * SELECT): CF_OK when it returned a row, CF_ENOTFOUND when none, else the
+ * run's error.
+ */
+int cf_pgad_run_found(cf_tx *tx, const char *name, const char *sql, const cf_pg_params *p);
+
+/*
  * An INSERT ... ON CONFLICT DO NOTHING RETURNING 1 of one row: CF_OK when
  * it went in, CF_EEXISTS when it conflicted, else the run's error.
  */

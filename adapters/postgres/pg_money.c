@@ -73,6 +73,19 @@ static int get_by_uuid(cf_tx *tx, const get_stmts *q, const char *id, bool lock,
 		name, sql, lock_name, sql " FOR UPDATE"                                            \
 	}
 
+/*
+ * $1 = an optional scheme filter: "" is NULL (every scheme). False, with
+ * nothing to run, when it is neither "" nor a uuid (it matches nothing).
+ */
+static bool param_scheme_filter(cf_pg_params *p, const char *scheme_id)
+{
+	if (scheme_id[0] && !cf_pgad_is_uuid(scheme_id))
+		return false;
+	cf_pg_params_init(p);
+	cf_pgad_param_opt(p, scheme_id);
+	return true;
+}
+
 /* ---- ticket accounts ---- */
 
 #define ACCT_COLS                                                                                  \
@@ -394,7 +407,6 @@ static int payment_set_status(void *self, cf_tx *tx, const cf_payment *x)
 {
 	cf_pg_params p;
 	dbuf b;
-	int rows, rc;
 
 	(void)self;
 	if (!cf_pgad_is_uuid(x->id))
@@ -404,13 +416,10 @@ static int payment_set_status(void *self, cf_tx *tx, const cf_payment *x)
 	cf_pg_param_text(&p, cf_payment_status_name(x->status));
 	param_date(&p, x->bounced_on, &b);
 	cf_pgad_param_opt(&p, x->bounce_reason);
-	rc = cf_pgad_run_count(tx, "cfpg_m_pay_status",
-	                       "UPDATE payments SET status = $2, bounced_on = $3::date, "
-	                       "bounce_reason = $4 WHERE id = $1::uuid RETURNING 1",
-	                       &p, &rows);
-	if (rc != CF_OK)
-		return rc;
-	return rows ? CF_OK : CF_ENOTFOUND;
+	return cf_pgad_run_found(tx, "cfpg_m_pay_status",
+	                         "UPDATE payments SET status = $2, bounced_on = $3::date, "
+	                         "bounce_reason = $4 WHERE id = $1::uuid RETURNING 1",
+	                         &p);
 }
 
 static int payment_list(void *self, cf_tx *tx, const char *scheme_id, int32_t no, int64_t after,
@@ -579,7 +588,7 @@ static int idem_complete(void *self, cf_tx *tx, const char *user_id, const char 
 {
 	cf_pg_params p;
 	char *copy = malloc(len + 1);
-	int rows, rc;
+	int rc;
 
 	(void)self;
 	if (copy == NULL)
@@ -592,16 +601,14 @@ static int idem_complete(void *self, cf_tx *tx, const char *user_id, const char 
 	cf_pg_param_int64(&p, status);
 	cf_pg_param_text(&p, copy);
 	cf_pg_param_int64(&p, now_ms);
-	rc = cf_pgad_run_count(
+	rc = cf_pgad_run_found(
 	        tx, "cfpg_m_idem_complete",
 	        "UPDATE idempotency_keys SET state = 'done', response_status = "
 	        "$3::int, response_body = convert_to($4, 'UTF8'), completed_at = "
 	        "cf_ts($5::bigint) WHERE user_id = $1::uuid AND key = $2 RETURNING 1",
-	        &p, &rows);
+	        &p);
 	free(copy);
-	if (rc != CF_OK)
-		return rc;
-	return rows ? CF_OK : CF_ENOTFOUND;
+	return rc;
 }
 
 static int receipt_assign(void *self, cf_tx *tx, const char *payment_id, int32_t fy,
@@ -801,13 +808,8 @@ static int prize_list(void *self, cf_tx *tx, const char *scheme_id, cf_prize_arr
 
 	(void)self;
 	memset(out, 0, sizeof *out);
-	if (scheme_id[0] && !cf_pgad_is_uuid(scheme_id))
+	if (!param_scheme_filter(&p, scheme_id))
 		return CF_OK;
-	cf_pg_params_init(&p);
-	if (scheme_id[0])
-		cf_pg_param_text(&p, scheme_id);
-	else
-		cf_pg_param_null(&p);
 	return cf_pgad_select_all(
 	        tx, "cfpg_m_prize_list",
 	        "SELECT " PRIZE_COLS " FROM prizes WHERE $1::uuid IS NULL OR scheme_id = "
@@ -1027,13 +1029,8 @@ static int refund_list(void *self, cf_tx *tx, const char *scheme_id, cf_refund_a
 
 	(void)self;
 	memset(out, 0, sizeof *out);
-	if (scheme_id[0] && !cf_pgad_is_uuid(scheme_id))
+	if (!param_scheme_filter(&p, scheme_id))
 		return CF_OK;
-	cf_pg_params_init(&p);
-	if (scheme_id[0])
-		cf_pg_param_text(&p, scheme_id);
-	else
-		cf_pg_param_null(&p);
 	return cf_pgad_select_all(
 	        tx, "cfpg_m_refund_list",
 	        "SELECT id, scheme_id, ticket_no, user_id, kind, amount, "

@@ -121,7 +121,6 @@ static int n_next_undelivered(void *self, cf_tx *tx, size_t limit, cf_notificati
 static int n_mark_delivered(void *self, cf_tx *tx, const char *id, bool ok, int64_t at_ms)
 {
 	cf_pg_params p;
-	int rows = 0, rc;
 
 	(void)self;
 	if (!cf_pgad_is_uuid(id))
@@ -130,15 +129,13 @@ static int n_mark_delivered(void *self, cf_tx *tx, const char *id, bool ok, int6
 	cf_pg_param_text(&p, id);
 	cf_pg_param_bool(&p, ok);
 	cf_pg_param_int64(&p, at_ms);
-	rc = cf_pgad_run_count(tx, "cfpg_n_mark_delivered",
-	                       "UPDATE notifications SET delivered_at = CASE WHEN $2::boolean THEN "
-	                       "cf_ts($3::bigint) ELSE delivered_at END, attempts = attempts + "
-	                       "CASE WHEN $2::boolean THEN 0 ELSE 1 END WHERE id = $1::uuid "
-	                       "RETURNING 1",
-	                       &p, &rows);
-	if (rc != CF_OK)
-		return rc;
-	return rows == 1 ? CF_OK : CF_ENOTFOUND;
+	return cf_pgad_run_found(
+	        tx, "cfpg_n_mark_delivered",
+	        "UPDATE notifications SET delivered_at = CASE WHEN $2::boolean THEN "
+	        "cf_ts($3::bigint) ELSE delivered_at END, attempts = attempts + "
+	        "CASE WHEN $2::boolean THEN 0 ELSE 1 END WHERE id = $1::uuid "
+	        "RETURNING 1",
+	        &p);
 }
 
 void cf_pgad_notification_ports(cf_pg_store *s, cf_ports *out)

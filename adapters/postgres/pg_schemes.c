@@ -250,18 +250,14 @@ static int read_ticket(const PGresult *r, int row, void *item)
 static int ticket_lock_scheme(void *self, cf_tx *tx, const char *scheme_id)
 {
 	cf_pg_params p;
-	int rows, rc;
 
 	(void)self;
 	if (!cf_pgad_is_uuid(scheme_id))
 		return CF_ENOTFOUND;
 	cf_pg_params_init(&p);
 	cf_pg_param_text(&p, scheme_id);
-	rc = cf_pgad_run_count(tx, "cfpg_ticket_lock_scheme",
-	                       "SELECT 1 FROM schemes WHERE id = $1::uuid FOR UPDATE", &p, &rows);
-	if (rc != CF_OK)
-		return rc;
-	return rows ? CF_OK : CF_ENOTFOUND;
+	return cf_pgad_run_found(tx, "cfpg_ticket_lock_scheme",
+	                         "SELECT 1 FROM schemes WHERE id = $1::uuid FOR UPDATE", &p);
 }
 
 static int ticket_insert(void *self, cf_tx *tx, const cf_ticket *t)
@@ -421,7 +417,6 @@ static int agent_assign(void *self, cf_tx *tx, const char *scheme_id, const char
 static int agent_unassign(void *self, cf_tx *tx, const char *scheme_id, const char *user_id)
 {
 	cf_pg_params p;
-	int rows, rc;
 
 	(void)self;
 	if (!cf_pgad_is_uuid(scheme_id) || !cf_pgad_is_uuid(user_id))
@@ -429,13 +424,10 @@ static int agent_unassign(void *self, cf_tx *tx, const char *scheme_id, const ch
 	cf_pg_params_init(&p);
 	cf_pg_param_text(&p, scheme_id);
 	cf_pg_param_text(&p, user_id);
-	rc = cf_pgad_run_count(tx, "cfpg_agent_unassign",
-	                       "DELETE FROM scheme_agents WHERE scheme_id = $1::uuid "
-	                       "AND user_id = $2::uuid RETURNING 1",
-	                       &p, &rows);
-	if (rc != CF_OK)
-		return rc;
-	return rows ? CF_OK : CF_ENOTFOUND;
+	return cf_pgad_run_found(tx, "cfpg_agent_unassign",
+	                         "DELETE FROM scheme_agents WHERE scheme_id = $1::uuid "
+	                         "AND user_id = $2::uuid RETURNING 1",
+	                         &p);
 }
 
 static int agent_is_agent(void *self, cf_tx *tx, const char *scheme_id, const char *user_id,

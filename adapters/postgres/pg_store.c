@@ -315,6 +315,15 @@ int cf_pgad_select_all_by_uuid(cf_tx *tx, const char *name, const char *sql, con
 	return cf_pgad_select_all(tx, name, sql, &p, es, fn, items, count);
 }
 
+int cf_pgad_run_found(cf_tx *tx, const char *name, const char *sql, const cf_pg_params *p)
+{
+	int rows, rc = cf_pgad_run_count(tx, name, sql, p, &rows);
+
+	if (rc != CF_OK)
+		return rc;
+	return rows ? CF_OK : CF_ENOTFOUND;
+}
+
 int cf_pgad_insert_once(cf_tx *tx, const char *name, const char *sql, const cf_pg_params *p)
 {
 	int rows, rc = cf_pgad_run_count(tx, name, sql, p, &rows);
