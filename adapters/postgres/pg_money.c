@@ -611,6 +611,29 @@ static int idem_complete(void *self, cf_tx *tx, const char *user_id, const char 
 	return rc;
 }
 
+/*
+ * $1..$9 of both receipt assignments (now, and with the COMMIT); false when
+ * the payment id, or the idempotency user when a key is given, is no uuid.
+ */
+static bool receipt_params(cf_pg_params *p, const char *payment_id, int32_t fy, const char *prefix,
+                           const char *idem_user, const char *idem_key, int status,
+                           const char *body_template, const char *placeholder, int64_t now_ms)
+{
+	if (!cf_pgad_is_uuid(payment_id) || (idem_key != NULL && !cf_pgad_is_uuid(idem_user)))
+		return false;
+	cf_pg_params_init(p);
+	cf_pg_param_text(p, payment_id);
+	cf_pg_param_int64(p, fy);
+	cf_pg_param_text(p, prefix);
+	cf_pg_param_text(p, idem_key ? idem_user : NULL);
+	cf_pg_param_text(p, idem_key);
+	cf_pg_param_int64(p, status);
+	cf_pg_param_text(p, body_template ? body_template : "");
+	cf_pg_param_text(p, placeholder && placeholder[0] ? placeholder : "\x01");
+	cf_pg_param_int64(p, now_ms);
+	return true;
+}
+
 static int receipt_assign(void *self, cf_tx *tx, const char *payment_id, int32_t fy,
                           const char *prefix, const char *idem_user, const char *idem_key,
                           int status, const char *body_template, const char *placeholder,
@@ -621,18 +644,9 @@ static int receipt_assign(void *self, cf_tx *tx, const char *payment_id, int32_t
 	int rc;
 
 	(void)self;
-	if (!cf_pgad_is_uuid(payment_id) || (idem_key != NULL && !cf_pgad_is_uuid(idem_user)))
+	if (!receipt_params(&p, payment_id, fy, prefix, idem_user, idem_key, status, body_template,
+	                    placeholder, now_ms))
 		return CF_ENOTFOUND;
-	cf_pg_params_init(&p);
-	cf_pg_param_text(&p, payment_id);
-	cf_pg_param_int64(&p, fy);
-	cf_pg_param_text(&p, prefix);
-	cf_pg_param_text(&p, idem_key ? idem_user : NULL);
-	cf_pg_param_text(&p, idem_key);
-	cf_pg_param_int64(&p, status);
-	cf_pg_param_text(&p, body_template ? body_template : "");
-	cf_pg_param_text(&p, placeholder && placeholder[0] ? placeholder : "\x01");
-	cf_pg_param_int64(&p, now_ms);
 	/* one statement: the counter (the lock, held until COMMIT), the payment's
 	 * number, and the key's stored answer */
 	rc = cf_pgad_run(tx, "cfpg_m_receipt_assign",
@@ -681,18 +695,9 @@ static int receipt_assign_at_commit(void *self, cf_tx *tx, const char *payment_i
 	(void)self;
 	if (seq == NULL)
 		return CF_EINVALID;
-	if (!cf_pgad_is_uuid(payment_id) || (idem_key != NULL && !cf_pgad_is_uuid(idem_user)))
+	if (!receipt_params(&p, payment_id, fy, prefix, idem_user, idem_key, status, body_template,
+	                    placeholder, now_ms))
 		return CF_ENOTFOUND;
-	cf_pg_params_init(&p);
-	cf_pg_param_text(&p, payment_id);
-	cf_pg_param_int64(&p, fy);
-	cf_pg_param_text(&p, prefix);
-	cf_pg_param_text(&p, idem_key ? idem_user : NULL);
-	cf_pg_param_text(&p, idem_key);
-	cf_pg_param_int64(&p, status);
-	cf_pg_param_text(&p, body_template ? body_template : "");
-	cf_pg_param_text(&p, placeholder && placeholder[0] ? placeholder : "\x01");
-	cf_pg_param_int64(&p, now_ms);
 	/* migration 0032: raises when the payment or the claimed key is missing */
 	return cf_pgad_defer(tx,
 	                     "SELECT cf_receipt_assign($1::uuid, $2::int, $3, $4::uuid, $5, "
@@ -727,6 +732,16 @@ static int read_prize(const PGresult *r, int i, void *item)
 	return CF_OK;
 }
 
+/* The columns prize_update may change (5 parameters): no_security .. net_paid. */
+static void prize_state_params(cf_pg_params *p, const cf_prize *x, dbuf *b1, dbuf *b2)
+{
+	cf_pg_param_bool(p, x->no_security);
+	param_date(p, x->due_by, b1);
+	cf_pg_param_bool(p, x->paid);
+	param_date(p, x->paid_on, b2);
+	cf_pg_param_int64(p, x->net_paid.minor);
+}
+
 static void prize_params(cf_pg_params *p, const cf_prize *x, dbuf *b1, dbuf *b2, dbuf *b3)
 {
 	cf_pg_param_text(p, x->auction_id);
@@ -737,11 +752,7 @@ static void prize_params(cf_pg_params *p, const cf_prize *x, dbuf *b1, dbuf *b2,
 	cf_pg_param_int64(p, x->prize_amount.minor);
 	cf_pg_param_int64(p, x->gst_deducted.minor);
 	cf_pg_param_int64(p, x->liability.minor);
-	cf_pg_param_bool(p, x->no_security);
-	param_date(p, x->due_by, b2);
-	cf_pg_param_bool(p, x->paid);
-	param_date(p, x->paid_on, b3);
-	cf_pg_param_int64(p, x->net_paid.minor);
+	prize_state_params(p, x, b2, b3); /* $9..$13 */
 	cf_pg_param_int64(p, x->row_version);
 }
 
@@ -787,11 +798,7 @@ static int prize_update(void *self, cf_tx *tx, cf_prize *x)
 		return CF_ENOTFOUND;
 	cf_pg_params_init(&p);
 	cf_pg_param_text(&p, x->auction_id);
-	cf_pg_param_bool(&p, x->no_security);
-	param_date(&p, x->due_by, &b1);
-	cf_pg_param_bool(&p, x->paid);
-	param_date(&p, x->paid_on, &b2);
-	cf_pg_param_int64(&p, x->net_paid.minor);
+	prize_state_params(&p, x, &b1, &b2); /* $2..$6 */
 	cf_pg_param_int64(&p, x->row_version);
 	return cf_pgad_update_versioned(
 	        tx, "cfpg_m_prize_update",

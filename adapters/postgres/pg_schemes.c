@@ -247,6 +247,19 @@ static int read_ticket(const PGresult *r, int row, void *item)
 	return CF_OK;
 }
 
+/* The ticket's number, holder and state: $3..$7 of its insert and update. */
+static void ticket_params(cf_pg_params *p, const cf_ticket *t)
+{
+	cf_pg_param_int64(p, t->ticket_no);
+	cf_pg_param_text(p, t->user_id);
+	cf_pg_param_text(p, cf_ticket_status_name(t->status));
+	cf_pg_param_bool(p, t->prized);
+	if (t->prized_installment_no > 0)
+		cf_pg_param_int64(p, t->prized_installment_no);
+	else
+		cf_pg_param_null(p);
+}
+
 static int ticket_lock_scheme(void *self, cf_tx *tx, const char *scheme_id)
 {
 	cf_pg_params p;
@@ -272,14 +285,7 @@ static int ticket_insert(void *self, cf_tx *tx, const cf_ticket *t)
 	cf_pg_params_init(&p);
 	cf_pg_param_text(&p, t->id);
 	cf_pg_param_text(&p, t->scheme_id);
-	cf_pg_param_int64(&p, t->ticket_no);
-	cf_pg_param_text(&p, t->user_id);
-	cf_pg_param_text(&p, cf_ticket_status_name(t->status));
-	cf_pg_param_bool(&p, t->prized);
-	if (t->prized_installment_no > 0)
-		cf_pg_param_int64(&p, t->prized_installment_no);
-	else
-		cf_pg_param_null(&p);
+	ticket_params(&p, t); /* $3..$7 */
 	cf_pg_param_int64(&p, t->created_at_ms);
 	cf_pg_param_int64(&p, t->updated_at_ms);
 	cf_pg_param_int64(&p, t->row_version);
@@ -321,14 +327,7 @@ static int ticket_update(void *self, cf_tx *tx, cf_ticket *t)
 	cf_pg_params_init(&p);
 	cf_pg_param_text(&p, t->id);
 	cf_pg_param_int64(&p, t->row_version);
-	cf_pg_param_int64(&p, t->ticket_no);
-	cf_pg_param_text(&p, t->user_id);
-	cf_pg_param_text(&p, cf_ticket_status_name(t->status));
-	cf_pg_param_bool(&p, t->prized);
-	if (t->prized_installment_no > 0)
-		cf_pg_param_int64(&p, t->prized_installment_no);
-	else
-		cf_pg_param_null(&p);
+	ticket_params(&p, t); /* $3..$7 */
 	cf_pg_param_int64(&p, t->updated_at_ms);
 	return cf_pgad_update_versioned(
 	        tx, "cfpg_ticket_update",
