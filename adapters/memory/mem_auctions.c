@@ -4,12 +4,13 @@
  * fake overdue source. Wraps the memory store's unit of work to snapshot
  * and restore these tables with it.
  */
-#include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "chitfund/adapters/memory_auctions.h"
 #include "chitfund/errors.h"
+#include "mem_util.h"
 
 typedef struct minutes_rec {
 	char auction_id[CF_ID_SIZE];
@@ -33,24 +34,17 @@ static const size_t a_size[A_COUNT] = {sizeof(cf_auction_row),     sizeof(cf_bid
                                        sizeof(cf_auction_result),  sizeof(minutes_rec),
                                        sizeof(cf_dividend_credit), sizeof(cf_ledger_line)};
 
-typedef struct avec {
-	unsigned char *items;
-	size_t count, cap;
-} avec;
-
 typedef struct atables {
-	avec v[A_COUNT];
+	cf_mem_vec v[A_COUNT];
 	int64_t ledger_seq;
 } atables;
 
 struct cf_memory_auctions {
-	pthread_mutex_t mu; /* held from begin to commit/rollback */
-	cf_uow inner;
-	cf_tx *cur;
+	cf_mem_wrap w; /* its mutex is held from begin to commit/rollback */
 	atables t, snap;
-	avec pending; /* event_rec published in the open tx */
-	avec events;  /* event_rec committed */
-	avec overdue; /* overdue_rec */
+	cf_mem_vec pending; /* event_rec published in the open tx */
+	cf_mem_vec events;  /* event_rec committed */
+	cf_mem_vec overdue; /* overdue_rec */
 	cf_memory_event_fn on_event;
 	void *on_event_user;
 	int fail_at, fail_code, calls;
@@ -59,23 +53,7 @@ struct cf_memory_auctions {
 #define ROWS(m, T, i) ((T *)(m)->t.v[i].items)
 #define CNT(m, i)     ((m)->t.v[i].count)
 
-static int avec_push(avec *v, size_t es, const void *elem)
-{
-	if (v->count == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 16;
-		unsigned char *p = realloc(v->items, cap * es);
-
-		if (p == NULL)
-			return CF_ENOMEM;
-		v->items = p;
-		v->cap = cap;
-	}
-	memcpy(v->items + v->count * es, elem, es);
-	v->count++;
-	return CF_OK;
-}
-
-static void minutes_free_all(avec *v)
+static void minutes_free_all(cf_mem_vec *v)
 {
 	minutes_rec *r = (minutes_rec *)v->items;
 
@@ -103,10 +81,8 @@ static int tables_copy(atables *dst, const atables *src)
 
 		if (n == 0)
 			continue;
-		if ((dst->v[i].items = malloc(n * a_size[i])) == NULL)
+		if (cf_mem_vec_copy(&dst->v[i], &src->v[i], a_size[i]) < 0)
 			goto oom;
-		memcpy(dst->v[i].items, src->v[i].items, n * a_size[i]);
-		dst->v[i].count = dst->v[i].cap = n;
 		if (i == A_MINUTES) {
 			minutes_rec *r = (minutes_rec *)dst->v[i].items;
 
@@ -128,7 +104,7 @@ oom:
 	return CF_ENOMEM;
 }
 
-static void events_free(avec *v)
+static void events_free(cf_mem_vec *v)
 {
 	event_rec *e = (event_rec *)v->items;
 
@@ -142,16 +118,7 @@ static void events_free(avec *v)
 
 int cf_memory_auctions_new(cf_memory_auctions **out)
 {
-	cf_memory_auctions *m = calloc(1, sizeof *m);
-
-	if (m == NULL)
-		return CF_ENOMEM;
-	if (pthread_mutex_init(&m->mu, NULL) != 0) {
-		free(m);
-		return CF_ERROR;
-	}
-	*out = m;
-	return CF_OK;
+	return cf_mem_wrap_new(sizeof **out, offsetof(cf_memory_auctions, w), (void **)out);
 }
 
 void cf_memory_auctions_free(cf_memory_auctions *m)
@@ -162,16 +129,15 @@ void cf_memory_auctions_free(cf_memory_auctions *m)
 	events_free(&m->pending);
 	events_free(&m->events);
 	free(m->overdue.items);
-	pthread_mutex_destroy(&m->mu);
-	free(m);
+	cf_mem_wrap_free_obj(m, offsetof(cf_memory_auctions, w));
 }
 
 void cf_memory_auctions_on_event(cf_memory_auctions *m, cf_memory_event_fn fn, void *user)
 {
-	pthread_mutex_lock(&m->mu);
+	pthread_mutex_lock(&m->w.mu);
 	m->on_event = fn;
 	m->on_event_user = user;
-	pthread_mutex_unlock(&m->mu);
+	pthread_mutex_unlock(&m->w.mu);
 }
 
 size_t cf_memory_auctions_event_count(const cf_memory_auctions *m)
@@ -190,7 +156,7 @@ int cf_memory_auctions_set_overdue(cf_memory_auctions *m, const char *scheme_id,
 	overdue_rec *r;
 	int rc = CF_OK;
 
-	pthread_mutex_lock(&m->mu);
+	pthread_mutex_lock(&m->w.mu);
 	r = (overdue_rec *)m->overdue.items;
 	for (size_t i = 0; i < m->overdue.count; i++) {
 		if (r[i].ticket_no == ticket_no && strcmp(r[i].scheme_id, scheme_id) == 0) {
@@ -198,7 +164,7 @@ int cf_memory_auctions_set_overdue(cf_memory_auctions *m, const char *scheme_id,
 				r[i] = r[m->overdue.count - 1];
 				m->overdue.count--;
 			}
-			pthread_mutex_unlock(&m->mu);
+			pthread_mutex_unlock(&m->w.mu);
 			return CF_OK;
 		}
 	}
@@ -208,9 +174,9 @@ int cf_memory_auctions_set_overdue(cf_memory_auctions *m, const char *scheme_id,
 		memset(&n, 0, sizeof n);
 		strncpy(n.scheme_id, scheme_id, sizeof n.scheme_id - 1);
 		n.ticket_no = ticket_no;
-		rc = avec_push(&m->overdue, sizeof n, &n);
+		rc = cf_mem_vec_push(&m->overdue, sizeof n, &n);
 	}
-	pthread_mutex_unlock(&m->mu);
+	pthread_mutex_unlock(&m->w.mu);
 	return rc;
 }
 
@@ -218,100 +184,88 @@ int cf_memory_auctions_fail_call(cf_memory_auctions *m, int k, int code)
 {
 	int n;
 
-	pthread_mutex_lock(&m->mu);
+	pthread_mutex_lock(&m->w.mu);
 	n = m->calls;
 	m->calls = 0;
 	m->fail_at = k;
 	m->fail_code = code;
-	pthread_mutex_unlock(&m->mu);
+	pthread_mutex_unlock(&m->w.mu);
 	return n;
 }
 
 /* ---- the wrapped unit of work ---- */
 
-static int w_begin(void *self, cf_tx **out)
+static int snapshot(void *self)
 {
 	cf_memory_auctions *m = self;
-	int rc;
 
-	pthread_mutex_lock(&m->mu);
-	rc = m->inner.begin(m->inner.self, out);
-	if (rc < 0)
-		goto fail;
-	rc = tables_copy(&m->snap, &m->t);
-	if (rc < 0) {
-		m->inner.rollback(m->inner.self, *out);
-		goto fail;
-	}
-	m->cur = *out;
-	return CF_OK;
-fail:
-	*out = NULL;
-	pthread_mutex_unlock(&m->mu);
-	return rc;
+	return tables_copy(&m->snap, &m->t);
 }
 
-static void restore(cf_memory_auctions *m)
+static void restore(void *self)
 {
+	cf_memory_auctions *m = self;
+
 	tables_free(&m->t);
 	m->t = m->snap;
 	memset(&m->snap, 0, sizeof m->snap);
 	events_free(&m->pending);
-	m->cur = NULL;
+}
+
+/* After a commit: drop the snapshot, hand the pending events to the
+ * listener and keep them. */
+static void settle(void *self)
+{
+	cf_memory_auctions *m = self;
+	event_rec *e = (event_rec *)m->pending.items;
+	size_t n = m->pending.count;
+
+	tables_free(&m->snap);
+	for (size_t i = 0; i < n; i++) {
+		if (m->on_event)
+			m->on_event(e[i].key, e[i].json, m->on_event_user);
+		if (cf_mem_vec_push(&m->events, sizeof e[i], &e[i]) < 0) {
+			free(e[i].key);
+			free(e[i].json);
+		}
+	}
+	free(m->pending.items);
+	memset(&m->pending, 0, sizeof m->pending);
+}
+
+static const cf_mem_wrap_ops ops = {snapshot, restore, settle};
+
+static int w_begin(void *self, cf_tx **out)
+{
+	return cf_mem_wrap_begin(&((cf_memory_auctions *)self)->w, &ops, self, out);
 }
 
 static void w_rollback(void *self, cf_tx *tx)
 {
-	cf_memory_auctions *m = self;
-
-	if (tx == NULL)
-		return;
-	restore(m);
-	m->inner.rollback(m->inner.self, tx);
-	pthread_mutex_unlock(&m->mu);
+	cf_mem_wrap_rollback(&((cf_memory_auctions *)self)->w, &ops, self, tx);
 }
 
 static int w_commit(void *self, cf_tx *tx)
 {
-	cf_memory_auctions *m = self;
-	int rc = m->inner.commit(m->inner.self, tx);
-
-	if (rc < 0) {
-		restore(m);
-		pthread_mutex_unlock(&m->mu);
-		return rc;
-	}
-	tables_free(&m->snap);
-	m->cur = NULL;
-	{
-		event_rec *e = (event_rec *)m->pending.items;
-		size_t n = m->pending.count;
-
-		for (size_t i = 0; i < n; i++) {
-			if (m->on_event)
-				m->on_event(e[i].key, e[i].json, m->on_event_user);
-			if (avec_push(&m->events, sizeof e[i], &e[i]) < 0) {
-				free(e[i].key);
-				free(e[i].json);
-			}
-		}
-		free(m->pending.items);
-		memset(&m->pending, 0, sizeof m->pending);
-	}
-	pthread_mutex_unlock(&m->mu);
-	return CF_OK;
+	return cf_mem_wrap_commit(&((cf_memory_auctions *)self)->w, &ops, self, tx);
 }
 
 /* Every repository call: the right tx, and fault injection. */
 static int enter(cf_memory_auctions *m, cf_tx *tx)
 {
-	if (tx == NULL || tx != m->cur)
+	if (tx == NULL || tx != m->w.cur)
 		return CF_EINVALID;
 	m->calls++;
 	if (m->fail_at > 0 && m->calls == m->fail_at)
 		return m->fail_code;
 	return CF_OK;
 }
+
+/* The rows of table i whose char array field T.field equals value, in a
+ * fresh array the caller frees (out is left empty on error). */
+#define SELECT_BY(m, i, T, field, value, out)                                                      \
+	cf_mem_select_str(&(m)->t.v[i], a_size[i], offsetof(T, field), (value),                    \
+	                  (void **)&(out)->items, &(out)->count)
 
 /* ---- auctions ---- */
 
@@ -337,7 +291,7 @@ static int a_insert(void *self, cf_tx *tx, const cf_auction_row *a)
 		                                  r->installment_no == a->installment_no))
 			return CF_EEXISTS;
 	}
-	return avec_push(&m->t.v[A_AUCTIONS], sizeof *a, a);
+	return cf_mem_vec_push(&m->t.v[A_AUCTIONS], sizeof *a, a);
 }
 
 static int a_get(void *self, cf_tx *tx, const char *id, cf_auction_row *out)
@@ -481,28 +435,19 @@ static int b_insert(void *self, cf_tx *tx, const cf_bid_row *b)
 		    (strcmp(r->auction_id, b->auction_id) == 0 && r->seq == b->seq))
 			return CF_EEXISTS;
 	}
-	return avec_push(&m->t.v[A_BIDS], sizeof *b, b);
+	return cf_mem_vec_push(&m->t.v[A_BIDS], sizeof *b, b);
 }
 
 static int b_list(void *self, cf_tx *tx, const char *auction_id, cf_bid_row_array *out)
 {
 	cf_memory_auctions *m = self;
 	int rc = enter(m, tx);
-	cf_bid_row *items;
-	size_t n = 0;
 
 	memset(out, 0, sizeof *out);
 	if (rc < 0)
 		return rc;
-	if ((items = malloc((CNT(m, A_BIDS) + 1) * sizeof *items)) == NULL)
-		return CF_ENOMEM;
 	/* rows are appended in seq order per auction */
-	for (size_t i = 0; i < CNT(m, A_BIDS); i++)
-		if (strcmp(ROWS(m, cf_bid_row, A_BIDS)[i].auction_id, auction_id) == 0)
-			items[n++] = ROWS(m, cf_bid_row, A_BIDS)[i];
-	out->items = items;
-	out->count = n;
-	return CF_OK;
+	return SELECT_BY(m, A_BIDS, cf_bid_row, auction_id, auction_id, out);
 }
 
 static int b_ticket_max(void *self, cf_tx *tx, const char *auction_id, int32_t ticket_no,
@@ -547,7 +492,7 @@ static int b_append(void *self, cf_tx *tx, const cf_bid_row *b, cf_auction_row *
 		    (strcmp(r->auction_id, b->auction_id) == 0 && r->seq == b->seq))
 			return CF_EEXISTS;
 	}
-	if ((rc = avec_push(&m->t.v[A_BIDS], sizeof *b, b)) < 0)
+	if ((rc = cf_mem_vec_push(&m->t.v[A_BIDS], sizeof *b, b)) < 0)
 		return rc;
 	a->row_version++;
 	ROWS(m, cf_auction_row, A_AUCTIONS)[i] = *a;
@@ -566,7 +511,7 @@ static int r_insert(void *self, cf_tx *tx, const cf_auction_result *r)
 	for (size_t i = 0; i < CNT(m, A_RESULTS); i++)
 		if (strcmp(ROWS(m, cf_auction_result, A_RESULTS)[i].auction_id, r->auction_id) == 0)
 			return CF_EEXISTS;
-	return avec_push(&m->t.v[A_RESULTS], sizeof *r, r);
+	return cf_mem_vec_push(&m->t.v[A_RESULTS], sizeof *r, r);
 }
 
 static int r_get(void *self, cf_tx *tx, const char *auction_id, cf_auction_result *out)
@@ -596,20 +541,13 @@ static int r_list(void *self, cf_tx *tx, const char *scheme_id, cf_auction_resul
 {
 	cf_memory_auctions *m = self;
 	int rc = enter(m, tx);
-	cf_auction_result *items;
-	size_t n = 0;
 
 	memset(out, 0, sizeof *out);
 	if (rc < 0)
 		return rc;
-	if ((items = malloc((CNT(m, A_RESULTS) + 1) * sizeof *items)) == NULL)
-		return CF_ENOMEM;
-	for (size_t i = 0; i < CNT(m, A_RESULTS); i++)
-		if (strcmp(ROWS(m, cf_auction_result, A_RESULTS)[i].scheme_id, scheme_id) == 0)
-			items[n++] = ROWS(m, cf_auction_result, A_RESULTS)[i];
-	qsort(items, n, sizeof *items, cmp_result);
-	out->items = items;
-	out->count = n;
+	if ((rc = SELECT_BY(m, A_RESULTS, cf_auction_result, scheme_id, scheme_id, out)) < 0)
+		return rc;
+	qsort(out->items, out->count, sizeof *out->items, cmp_result);
 	return CF_OK;
 }
 
@@ -628,7 +566,8 @@ static int mn_put(void *self, cf_tx *tx, const char *auction_id, const char *jso
 	strncpy(r.auction_id, auction_id, sizeof r.auction_id - 1);
 	r.json = strdup(json);
 	r.text = strdup(text);
-	if (r.json == NULL || r.text == NULL || avec_push(&m->t.v[A_MINUTES], sizeof r, &r) < 0) {
+	if (r.json == NULL || r.text == NULL ||
+	    cf_mem_vec_push(&m->t.v[A_MINUTES], sizeof r, &r) < 0) {
 		free(r.json);
 		free(r.text);
 		return CF_ENOMEM;
@@ -673,7 +612,7 @@ static int c_insert(void *self, cf_tx *tx, const cf_dividend_credit *c, size_t n
 			    r->installment_no == c[k].installment_no)
 				return CF_EEXISTS;
 		}
-		if ((rc = avec_push(&m->t.v[A_CREDITS], sizeof c[k], &c[k])) < 0)
+		if ((rc = cf_mem_vec_push(&m->t.v[A_CREDITS], sizeof c[k], &c[k])) < 0)
 			return rc;
 	}
 	return CF_OK;
@@ -696,20 +635,13 @@ static int c_list(void *self, cf_tx *tx, const char *scheme_id, cf_dividend_cred
 {
 	cf_memory_auctions *m = self;
 	int rc = enter(m, tx);
-	cf_dividend_credit *items;
-	size_t n = 0;
 
 	memset(out, 0, sizeof *out);
 	if (rc < 0)
 		return rc;
-	if ((items = malloc((CNT(m, A_CREDITS) + 1) * sizeof *items)) == NULL)
-		return CF_ENOMEM;
-	for (size_t i = 0; i < CNT(m, A_CREDITS); i++)
-		if (strcmp(ROWS(m, cf_dividend_credit, A_CREDITS)[i].scheme_id, scheme_id) == 0)
-			items[n++] = ROWS(m, cf_dividend_credit, A_CREDITS)[i];
-	qsort(items, n, sizeof *items, cmp_credit);
-	out->items = items;
-	out->count = n;
+	if ((rc = SELECT_BY(m, A_CREDITS, cf_dividend_credit, scheme_id, scheme_id, out)) < 0)
+		return rc;
+	qsort(out->items, out->count, sizeof *out->items, cmp_credit);
 	return CF_OK;
 }
 
@@ -726,7 +658,7 @@ static int l_post(void *self, cf_tx *tx, const cf_ledger_line *lines, size_t n)
 		cf_ledger_line l = lines[i];
 
 		l.seq = ++m->t.ledger_seq;
-		if ((rc = avec_push(&m->t.v[A_LEDGER], sizeof l, &l)) < 0)
+		if ((rc = cf_mem_vec_push(&m->t.v[A_LEDGER], sizeof l, &l)) < 0)
 			return rc;
 	}
 	return CF_OK;
@@ -736,20 +668,11 @@ static int l_list(void *self, cf_tx *tx, const char *scheme_id, cf_ledger_line_a
 {
 	cf_memory_auctions *m = self;
 	int rc = enter(m, tx);
-	cf_ledger_line *items;
-	size_t n = 0;
 
 	memset(out, 0, sizeof *out);
 	if (rc < 0)
 		return rc;
-	if ((items = malloc((CNT(m, A_LEDGER) + 1) * sizeof *items)) == NULL)
-		return CF_ENOMEM;
-	for (size_t i = 0; i < CNT(m, A_LEDGER); i++)
-		if (strcmp(ROWS(m, cf_ledger_line, A_LEDGER)[i].scheme_id, scheme_id) == 0)
-			items[n++] = ROWS(m, cf_ledger_line, A_LEDGER)[i];
-	out->items = items;
-	out->count = n;
-	return CF_OK;
+	return SELECT_BY(m, A_LEDGER, cf_ledger_line, scheme_id, scheme_id, out);
 }
 
 /* ---- events and overdue ---- */
@@ -759,11 +682,11 @@ static int ev_publish(void *self, cf_tx *tx, const char *key, const char *json)
 	cf_memory_auctions *m = self;
 	event_rec e;
 
-	if (tx == NULL || tx != m->cur)
+	if (tx == NULL || tx != m->w.cur)
 		return CF_EINVALID;
 	e.key = strdup(key);
 	e.json = strdup(json);
-	if (e.key == NULL || e.json == NULL || avec_push(&m->pending, sizeof e, &e) < 0) {
+	if (e.key == NULL || e.json == NULL || cf_mem_vec_push(&m->pending, sizeof e, &e) < 0) {
 		free(e.key);
 		free(e.json);
 		return CF_ENOMEM;
@@ -778,7 +701,7 @@ static int od_overdue(void *self, cf_tx *tx, const char *scheme_id, cf_date on, 
 	const overdue_rec *r = (const overdue_rec *)m->overdue.items;
 
 	(void)on;
-	if (tx == NULL || tx != m->cur)
+	if (tx == NULL || tx != m->w.cur)
 		return CF_EINVALID;
 	for (size_t i = 0; i < m->overdue.count; i++)
 		if (strcmp(r[i].scheme_id, scheme_id) == 0 && r[i].ticket_no >= 1 &&
@@ -789,7 +712,7 @@ static int od_overdue(void *self, cf_tx *tx, const char *scheme_id, cf_date on, 
 
 void cf_memory_auctions_ports(cf_memory_auctions *m, cf_ports *p)
 {
-	m->inner = p->uow;
+	m->w.inner = p->uow;
 	p->uow = (cf_uow){CF_UOW_VERSION, m, w_begin, w_commit, w_rollback, NULL, NULL};
 	p->auctions = (cf_auction_repo){CF_AUCTION_REPO_VERSION,
 	                                m,

@@ -2,13 +2,14 @@
  * mem_money.c - the money repository port and the overdue source in
  * memory. Wraps the unit of work to snapshot and restore these tables.
  */
-#include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "chitfund/adapters/memory_money.h"
 #include "chitfund/errors.h"
+#include "mem_util.h"
 
 typedef struct due_rec {
 	char scheme_id[CF_ID_SIZE];
@@ -50,21 +51,14 @@ static const size_t m_size[M_COUNT] = {
         sizeof(receipt_rec),     sizeof(idem_rec),  sizeof(cf_prize),   sizeof(cf_security_rec),
         sizeof(cf_disbursement), sizeof(cf_refund), sizeof(cf_demand)};
 
-typedef struct mvec {
-	unsigned char *items;
-	size_t count, cap;
-} mvec;
-
 typedef struct mtables {
-	mvec v[M_COUNT];
+	cf_mem_vec v[M_COUNT];
 	int64_t seq;
 } mtables;
 
 struct cf_memory_money {
-	pthread_mutex_t mu;
-	cf_uow inner;
+	cf_mem_wrap w;
 	cf_scheme_repo schemes;
-	cf_tx *cur;
 	mtables t, snap;
 };
 
@@ -73,21 +67,7 @@ struct cf_memory_money {
 
 static int push(mtables *t, int i, const void *elem)
 {
-	mvec *v = &t->v[i];
-	size_t es = m_size[i];
-
-	if (v->count == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 16;
-		unsigned char *p = realloc(v->items, cap * es);
-
-		if (p == NULL)
-			return CF_ENOMEM;
-		v->items = p;
-		v->cap = cap;
-	}
-	memcpy(v->items + v->count * es, elem, es);
-	v->count++;
-	return CF_OK;
+	return cf_mem_vec_push(&t->v[i], m_size[i], elem);
 }
 
 static void tables_free(mtables *t)
@@ -110,11 +90,8 @@ static int tables_copy(mtables *dst, const mtables *src)
 
 		if (n == 0)
 			continue;
-		dst->v[i].items = malloc(n * m_size[i]);
-		if (dst->v[i].items == NULL)
+		if (cf_mem_vec_copy(&dst->v[i], &src->v[i], m_size[i]) < 0)
 			goto fail;
-		memcpy(dst->v[i].items, src->v[i].items, n * m_size[i]);
-		dst->v[i].count = dst->v[i].cap = n;
 		if (i == M_IDEM) {
 			idem_rec *r = (idem_rec *)dst->v[i].items;
 
@@ -139,18 +116,32 @@ fail:
 	return CF_ENOMEM;
 }
 
+static int snapshot(void *self)
+{
+	cf_memory_money *m = self;
+
+	return tables_copy(&m->snap, &m->t);
+}
+
+static void restore(void *self)
+{
+	cf_memory_money *m = self;
+
+	tables_free(&m->t);
+	m->t = m->snap;
+	memset(&m->snap, 0, sizeof m->snap);
+}
+
+static void settle(void *self)
+{
+	tables_free(&((cf_memory_money *)self)->snap);
+}
+
+static const cf_mem_wrap_ops ops = {snapshot, restore, settle};
+
 int cf_memory_money_new(cf_memory_money **out)
 {
-	cf_memory_money *m = calloc(1, sizeof *m);
-
-	if (m == NULL)
-		return CF_ENOMEM;
-	if (pthread_mutex_init(&m->mu, NULL) != 0) {
-		free(m);
-		return CF_ERROR;
-	}
-	*out = m;
-	return CF_OK;
+	return cf_mem_wrap_new(sizeof **out, offsetof(cf_memory_money, w), (void **)out);
 }
 
 void cf_memory_money_free(cf_memory_money *m)
@@ -159,70 +150,29 @@ void cf_memory_money_free(cf_memory_money *m)
 		return;
 	tables_free(&m->t);
 	tables_free(&m->snap);
-	pthread_mutex_destroy(&m->mu);
-	free(m);
+	cf_mem_wrap_free_obj(m, offsetof(cf_memory_money, w));
 }
 
 /* ---- wrapped unit of work ---- */
 
 static int w_begin(void *self, cf_tx **out)
 {
-	cf_memory_money *m = self;
-	int rc;
-
-	pthread_mutex_lock(&m->mu);
-	rc = m->inner.begin(m->inner.self, out);
-	if (rc < 0)
-		goto fail;
-	rc = tables_copy(&m->snap, &m->t);
-	if (rc < 0) {
-		m->inner.rollback(m->inner.self, *out);
-		goto fail;
-	}
-	m->cur = *out;
-	return CF_OK;
-fail:
-	*out = NULL;
-	pthread_mutex_unlock(&m->mu);
-	return rc;
-}
-
-static void restore(cf_memory_money *m)
-{
-	tables_free(&m->t);
-	m->t = m->snap;
-	memset(&m->snap, 0, sizeof m->snap);
-	m->cur = NULL;
+	return cf_mem_wrap_begin(&((cf_memory_money *)self)->w, &ops, self, out);
 }
 
 static void w_rollback(void *self, cf_tx *tx)
 {
-	cf_memory_money *m = self;
-
-	if (tx == NULL)
-		return;
-	restore(m);
-	m->inner.rollback(m->inner.self, tx);
-	pthread_mutex_unlock(&m->mu);
+	cf_mem_wrap_rollback(&((cf_memory_money *)self)->w, &ops, self, tx);
 }
 
 static int w_commit(void *self, cf_tx *tx)
 {
-	cf_memory_money *m = self;
-	int rc = m->inner.commit(m->inner.self, tx);
-
-	if (rc < 0)
-		restore(m);
-	else
-		tables_free(&m->snap);
-	m->cur = NULL;
-	pthread_mutex_unlock(&m->mu);
-	return rc;
+	return cf_mem_wrap_commit(&((cf_memory_money *)self)->w, &ops, self, tx);
 }
 
 static int enter(cf_memory_money *m, cf_tx *tx)
 {
-	return (tx != NULL && tx == m->cur) ? CF_OK : CF_EINVALID;
+	return (tx != NULL && tx == m->w.cur) ? CF_OK : CF_EINVALID;
 }
 
 #define ENTER(m, tx)                                                                               \
@@ -232,23 +182,10 @@ static int enter(cf_memory_money *m, cf_tx *tx)
 	} while (0)
 
 /* Copy the rows of table i matching keep() into a fresh malloc'd array. */
-static int select_rows(cf_memory_money *m, int i, bool (*keep)(const void *, const void *),
-                       const void *arg, void **items, size_t *count)
+static int select_rows(cf_memory_money *m, int i, cf_mem_keep_fn keep, const void *arg,
+                       void **items, size_t *count)
 {
-	size_t es = m_size[i], n = 0;
-	unsigned char *out = malloc((CNT(m, i) + 1) * es);
-
-	if (out == NULL)
-		return CF_ENOMEM;
-	for (size_t k = 0; k < CNT(m, i); k++) {
-		const unsigned char *row = m->t.v[i].items + k * es;
-
-		if (keep == NULL || keep(row, arg))
-			memcpy(out + n++ * es, row, es);
-	}
-	*items = out;
-	*count = n;
-	return CF_OK;
+	return cf_mem_select(&m->t.v[i], m_size[i], keep, arg, items, count);
 }
 
 /* ---- accounts ---- */
@@ -887,7 +824,7 @@ static int od_overdue(void *self, cf_tx *tx, const char *scheme_id, cf_date on, 
 
 void cf_memory_money_ports(cf_memory_money *m, cf_ports *p)
 {
-	m->inner = p->uow;
+	m->w.inner = p->uow;
 	m->schemes = p->schemes;
 	p->uow = (cf_uow){CF_UOW_VERSION, m, w_begin, w_commit, w_rollback, NULL, NULL};
 	p->money = (cf_money_repo){CF_MONEY_REPO_VERSION,

@@ -2,130 +2,88 @@
  * mem_notifications.c - the notification outbox port in memory. Wraps the
  * unit of work to snapshot and restore the outbox.
  */
-#include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "chitfund/adapters/memory_notifications.h"
 #include "chitfund/errors.h"
+#include "mem_util.h"
 
 typedef struct nvec {
-	cf_notification *items;
-	size_t count, cap;
+	cf_mem_vec v; /* cf_notification rows */
 	int64_t seq;
 } nvec;
 
 struct cf_memory_notifications {
-	pthread_mutex_t mu;
-	cf_uow inner;
-	cf_tx *cur;
+	cf_mem_wrap w;
 	nvec t, snap;
 };
 
-static int nvec_copy(nvec *dst, const nvec *src)
+#define ROWS(m) ((cf_notification *)(m)->t.v.items)
+#define CNT(m)  ((m)->t.v.count)
+
+static int snapshot(void *self)
 {
-	memset(dst, 0, sizeof *dst);
-	dst->seq = src->seq;
-	if (src->count == 0)
-		return CF_OK;
-	dst->items = malloc(src->count * sizeof *dst->items);
-	if (dst->items == NULL)
-		return CF_ENOMEM;
-	memcpy(dst->items, src->items, src->count * sizeof *dst->items);
-	dst->count = dst->cap = src->count;
-	return CF_OK;
+	cf_memory_notifications *m = self;
+
+	m->snap.seq = m->t.seq;
+	return cf_mem_vec_copy(&m->snap.v, &m->t.v, sizeof(cf_notification));
 }
 
-static void nvec_free(nvec *v)
+static void restore(void *self)
 {
-	free(v->items);
-	memset(v, 0, sizeof *v);
+	cf_memory_notifications *m = self;
+
+	cf_mem_vec_free(&m->t.v);
+	m->t = m->snap;
+	memset(&m->snap, 0, sizeof m->snap);
 }
+
+static void settle(void *self)
+{
+	cf_memory_notifications *m = self;
+
+	cf_mem_vec_free(&m->snap.v);
+	memset(&m->snap, 0, sizeof m->snap);
+}
+
+static const cf_mem_wrap_ops ops = {snapshot, restore, settle};
 
 int cf_memory_notifications_new(cf_memory_notifications **out)
 {
-	cf_memory_notifications *m = calloc(1, sizeof *m);
-
-	if (m == NULL)
-		return CF_ENOMEM;
-	if (pthread_mutex_init(&m->mu, NULL) != 0) {
-		free(m);
-		return CF_ERROR;
-	}
-	*out = m;
-	return CF_OK;
+	return cf_mem_wrap_new(sizeof **out, offsetof(cf_memory_notifications, w), (void **)out);
 }
 
 void cf_memory_notifications_free(cf_memory_notifications *m)
 {
 	if (m == NULL)
 		return;
-	nvec_free(&m->t);
-	nvec_free(&m->snap);
-	pthread_mutex_destroy(&m->mu);
-	free(m);
+	cf_mem_vec_free(&m->t.v);
+	cf_mem_vec_free(&m->snap.v);
+	cf_mem_wrap_free_obj(m, offsetof(cf_memory_notifications, w));
 }
 
 /* ---- wrapped unit of work ---- */
 
 static int w_begin(void *self, cf_tx **out)
 {
-	cf_memory_notifications *m = self;
-	int rc;
-
-	pthread_mutex_lock(&m->mu);
-	rc = m->inner.begin(m->inner.self, out);
-	if (rc < 0)
-		goto fail;
-	rc = nvec_copy(&m->snap, &m->t);
-	if (rc < 0) {
-		m->inner.rollback(m->inner.self, *out);
-		goto fail;
-	}
-	m->cur = *out;
-	return CF_OK;
-fail:
-	*out = NULL;
-	pthread_mutex_unlock(&m->mu);
-	return rc;
-}
-
-static void restore(cf_memory_notifications *m)
-{
-	nvec_free(&m->t);
-	m->t = m->snap;
-	memset(&m->snap, 0, sizeof m->snap);
-	m->cur = NULL;
+	return cf_mem_wrap_begin(&((cf_memory_notifications *)self)->w, &ops, self, out);
 }
 
 static void w_rollback(void *self, cf_tx *tx)
 {
-	cf_memory_notifications *m = self;
-
-	if (tx == NULL)
-		return;
-	restore(m);
-	m->inner.rollback(m->inner.self, tx);
-	pthread_mutex_unlock(&m->mu);
+	cf_mem_wrap_rollback(&((cf_memory_notifications *)self)->w, &ops, self, tx);
 }
 
 static int w_commit(void *self, cf_tx *tx)
 {
-	cf_memory_notifications *m = self;
-	int rc = m->inner.commit(m->inner.self, tx);
-
-	if (rc < 0)
-		restore(m);
-	else
-		nvec_free(&m->snap);
-	m->cur = NULL;
-	pthread_mutex_unlock(&m->mu);
-	return rc;
+	return cf_mem_wrap_commit(&((cf_memory_notifications *)self)->w, &ops, self, tx);
 }
 
 #define ENTER(m, tx)                                                                               \
 	do {                                                                                       \
-		if ((tx) == NULL || (tx) != (m)->cur)                                              \
+		if ((tx) == NULL || (tx) != (m)->w.cur)                                            \
 			return CF_EINVALID;                                                        \
 	} while (0)
 
@@ -133,8 +91,8 @@ static int w_commit(void *self, cf_tx *tx)
 
 static long find(cf_memory_notifications *m, const char *id)
 {
-	for (size_t i = 0; i < m->t.count; i++)
-		if (strcmp(m->t.items[i].id, id) == 0)
+	for (size_t i = 0; i < CNT(m); i++)
+		if (strcmp(ROWS(m)[i].id, id) == 0)
 			return (long)i;
 	return -1;
 }
@@ -142,21 +100,16 @@ static long find(cf_memory_notifications *m, const char *id)
 static int n_insert(void *self, cf_tx *tx, cf_notification *n)
 {
 	cf_memory_notifications *m = self;
+	cf_notification row;
 
 	ENTER(m, tx);
 	if (find(m, n->id) >= 0)
 		return CF_EEXISTS;
-	if (m->t.count == m->t.cap) {
-		size_t cap = m->t.cap ? m->t.cap * 2 : 16;
-		cf_notification *p = realloc(m->t.items, cap * sizeof *p);
-
-		if (p == NULL)
-			return CF_ENOMEM;
-		m->t.items = p;
-		m->t.cap = cap;
-	}
+	row = *n;
+	row.seq = m->t.seq + 1;
+	if (cf_mem_vec_push(&m->t.v, sizeof row, &row) < 0)
+		return CF_ENOMEM;
 	n->seq = ++m->t.seq;
-	m->t.items[m->t.count++] = *n;
 	return CF_OK;
 }
 
@@ -167,12 +120,12 @@ static int n_list_for_user(void *self, cf_tx *tx, const char *user_id, int64_t b
 
 	ENTER(m, tx);
 	memset(out, 0, sizeof *out);
-	out->items = malloc((m->t.count + 1) * sizeof *out->items);
+	out->items = malloc((CNT(m) + 1) * sizeof *out->items);
 	if (out->items == NULL)
 		return CF_ENOMEM;
 	/* rows are in seq order: walk from the newest */
-	for (size_t i = m->t.count; i > 0 && out->count < limit; i--) {
-		const cf_notification *n = &m->t.items[i - 1];
+	for (size_t i = CNT(m); i > 0 && out->count < limit; i--) {
+		const cf_notification *n = &ROWS(m)[i - 1];
 
 		if (strcmp(n->user_id, user_id) == 0 && (before_seq == 0 || n->seq < before_seq))
 			out->items[out->count++] = *n;
@@ -188,11 +141,11 @@ static int n_mark_read(void *self, cf_tx *tx, const char *id, const char *user_i
 
 	ENTER(m, tx);
 	i = find(m, id);
-	if (i < 0 || strcmp(m->t.items[i].user_id, user_id) != 0)
+	if (i < 0 || strcmp(ROWS(m)[i].user_id, user_id) != 0)
 		return CF_ENOTFOUND;
-	if (m->t.items[i].read_at_ms == 0)
-		m->t.items[i].read_at_ms = at_ms;
-	*out = m->t.items[i];
+	if (ROWS(m)[i].read_at_ms == 0)
+		ROWS(m)[i].read_at_ms = at_ms;
+	*out = ROWS(m)[i];
 	return CF_OK;
 }
 
@@ -202,12 +155,12 @@ static int n_next_undelivered(void *self, cf_tx *tx, size_t limit, cf_notificati
 
 	ENTER(m, tx);
 	memset(out, 0, sizeof *out);
-	out->items = malloc((m->t.count + 1) * sizeof *out->items);
+	out->items = malloc((CNT(m) + 1) * sizeof *out->items);
 	if (out->items == NULL)
 		return CF_ENOMEM;
-	for (size_t i = 0; i < m->t.count && out->count < limit; i++)
-		if (m->t.items[i].delivered_at_ms == 0)
-			out->items[out->count++] = m->t.items[i];
+	for (size_t i = 0; i < CNT(m) && out->count < limit; i++)
+		if (ROWS(m)[i].delivered_at_ms == 0)
+			out->items[out->count++] = ROWS(m)[i];
 	return CF_OK;
 }
 
@@ -220,15 +173,15 @@ static int n_mark_delivered(void *self, cf_tx *tx, const char *id, bool ok, int6
 	if ((i = find(m, id)) < 0)
 		return CF_ENOTFOUND;
 	if (ok)
-		m->t.items[i].delivered_at_ms = at_ms;
+		ROWS(m)[i].delivered_at_ms = at_ms;
 	else
-		m->t.items[i].attempts++;
+		ROWS(m)[i].attempts++;
 	return CF_OK;
 }
 
 void cf_memory_notifications_ports(cf_memory_notifications *m, cf_ports *p)
 {
-	m->inner = p->uow;
+	m->w.inner = p->uow;
 	p->uow = (cf_uow){CF_UOW_VERSION, m, w_begin, w_commit, w_rollback, NULL, NULL};
 	p->notifications = (cf_notification_repo){CF_NOTIFICATION_REPO_VERSION,
 	                                          m,

@@ -5,12 +5,14 @@
  * the snapshot, so a rolled-back transaction leaves no trace.
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "chitfund/adapters/memory.h"
 #include "chitfund/errors.h"
+#include "mem_util.h"
 
 typedef struct agent_rec {
 	char scheme_id[CF_ID_SIZE];
@@ -30,11 +32,7 @@ static const size_t elem_size[T_COUNT] = {
         sizeof(cf_user_row), sizeof(cf_refresh_token_row), sizeof(cf_scheme), sizeof(cf_ticket),
         sizeof(agent_rec),   sizeof(cf_audit_entry),       sizeof(fail_rec)};
 
-typedef struct vec {
-	unsigned char *items;
-	size_t count;
-	size_t cap;
-} vec;
+typedef cf_mem_vec vec;
 
 typedef struct tables {
 	vec v[T_COUNT];
@@ -73,33 +71,34 @@ static int tables_copy(tables *dst, const tables *src)
 
 		if (n == 0)
 			continue;
-		dst->v[i].items = malloc(n * elem_size[i]);
-		if (dst->v[i].items == NULL) {
+		if (cf_mem_vec_copy(&dst->v[i], &src->v[i], elem_size[i]) < 0) {
 			tables_free(dst);
 			return CF_ENOMEM;
 		}
-		memcpy(dst->v[i].items, src->v[i].items, n * elem_size[i]);
-		dst->v[i].count = dst->v[i].cap = n;
 	}
 	return CF_OK;
 }
 
 static int vec_push(vec *v, int idx, const void *elem)
 {
-	size_t es = elem_size[idx];
+	return cf_mem_vec_push(v, elem_size[idx], elem);
+}
 
-	if (v->count == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 8;
-		unsigned char *p = realloc(v->items, cap * es);
-
-		if (p == NULL)
-			return CF_ENOMEM;
-		v->items = p;
-		v->cap = cap;
+/* Sort the n rows of res (when cmp is set), keep the first limit of them
+ * and hand them to *items and *count; an empty result is freed, NULL. */
+static void finish_list(void *res, size_t n, size_t es, int (*cmp)(const void *, const void *),
+                        size_t limit, void **items, size_t *count)
+{
+	if (cmp != NULL)
+		qsort(res, n, es, cmp);
+	if (n > limit)
+		n = limit;
+	if (n == 0) {
+		free(res);
+		res = NULL;
 	}
-	memcpy(v->items + v->count * es, elem, es);
-	v->count++;
-	return CF_OK;
+	*items = res;
+	*count = n;
 }
 
 static void vec_remove(vec *v, int idx, size_t i)
@@ -315,15 +314,7 @@ static int user_list(void *self, cf_tx *tx, const cf_user_filter *f, cf_user_row
 			continue;
 		res[n++] = u[i];
 	}
-	qsort(res, n, sizeof *res, cmp_user_seq);
-	if (n > f->limit)
-		n = f->limit;
-	if (n == 0) {
-		free(res);
-		res = NULL;
-	}
-	out->items = res;
-	out->count = n;
+	finish_list(res, n, sizeof *res, cmp_user_seq, f->limit, (void **)&out->items, &out->count);
 	return CF_OK;
 }
 
@@ -513,15 +504,7 @@ static int scheme_list(void *self, cf_tx *tx, const cf_scheme_filter *f, cf_sche
 			continue;
 		res[n++] = sc[i];
 	}
-	qsort(res, n, sizeof *res, cmp_scheme);
-	if (n > f->limit)
-		n = f->limit;
-	if (n == 0) {
-		free(res);
-		res = NULL;
-	}
-	out->items = res;
-	out->count = n;
+	finish_list(res, n, sizeof *res, cmp_scheme, f->limit, (void **)&out->items, &out->count);
 	return CF_OK;
 }
 
@@ -625,13 +608,8 @@ static int ticket_list(cf_memory_store *s, cf_tx *tx, const char *scheme_id, con
 		if ((scheme_id && strcmp(t[i].scheme_id, scheme_id) == 0) ||
 		    (user_id && strcmp(t[i].user_id, user_id) == 0))
 			res[n++] = t[i];
-	qsort(res, n, sizeof *res, scheme_id ? cmp_ticket_no : cmp_ticket_user);
-	if (n == 0) {
-		free(res);
-		res = NULL;
-	}
-	out->items = res;
-	out->count = n;
+	finish_list(res, n, sizeof *res, scheme_id ? cmp_ticket_no : cmp_ticket_user, SIZE_MAX,
+	            (void **)&out->items, &out->count);
 	return CF_OK;
 }
 
@@ -795,12 +773,7 @@ static int audit_list(void *self, cf_tx *tx, const cf_audit_filter *f, cf_audit_
 			continue;
 		res[n++] = a[i];
 	}
-	if (n == 0) {
-		free(res);
-		res = NULL;
-	}
-	out->items = res;
-	out->count = n;
+	finish_list(res, n, sizeof *res, NULL, SIZE_MAX, (void **)&out->items, &out->count);
 	return CF_OK;
 }
 
