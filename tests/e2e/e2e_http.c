@@ -4,6 +4,7 @@
 #include "e2e_http.h"
 
 #include <arpa/inet.h>
+#include <check.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libpq-fe.h>
@@ -491,4 +492,58 @@ void e2e_server_stop(e2e_server *s)
 		snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", s->db_name);
 		exec_admin(s->admin_url, sql);
 	}
+}
+
+int e2e_call(int port, const char *method, const char *path, const char *token, const char *extra,
+             const char *body, e2e_resp *r)
+{
+	char h[2048] = "";
+	size_t n = 0;
+
+	if (token && *token)
+		n += (size_t)snprintf(h + n, sizeof h - n, "Authorization: Bearer %s\r\n", token);
+	if (body)
+		n += (size_t)snprintf(h + n, sizeof h - n, "Content-Type: application/json\r\n");
+	if (extra)
+		snprintf(h + n, sizeof h - n, "%s", extra);
+	ck_assert_msg(e2e_request(port, method, path, h, body, body ? strlen(body) : 0, r) == 0,
+	              "%s %s: no response", method, path);
+	return r->status;
+}
+
+void e2e_expect(const e2e_resp *r, int status)
+{
+	ck_assert_msg(r->status == status, "want %d, got %d: %s", status, r->status,
+	              r->body ? r->body : "");
+}
+
+/* POST /api/v1/schemes/<scheme>/<action> as the foreman; want 0: any status. */
+static void scheme_post(int port, const char *token, const char *scheme, const char *action,
+                        const char *body, int want)
+{
+	char path[160];
+	e2e_resp r;
+
+	snprintf(path, sizeof path, "/api/v1/schemes/%s/%s", scheme, action);
+	e2e_call(port, "POST", path, token, NULL, body, &r);
+	if (want != 0)
+		e2e_expect(&r, want);
+	e2e_resp_free(&r);
+}
+
+void e2e_scheme_start(int port, const char *token, const char *scheme, const char *agent_id,
+                      const char *first_member, const char (*other_members)[37], int n,
+                      const char *commence_body)
+{
+	char body[512];
+
+	scheme_post(port, token, scheme, "open", NULL, 200);
+	snprintf(body, sizeof body, "{\"user_id\":\"%s\"}", agent_id);
+	scheme_post(port, token, scheme, "agents", body, 0);
+	for (int t = 1; t <= n; t++) {
+		snprintf(body, sizeof body, "{\"user_id\":\"%s\",\"ticket_no\":%d}",
+		         t == 1 ? first_member : other_members[t - 2], t);
+		scheme_post(port, token, scheme, "members", body, 201);
+	}
+	scheme_post(port, token, scheme, "commence", commence_body, 200);
 }

@@ -100,4 +100,25 @@ int e2e_sql(e2e_server *s, const char *sql, char *first_value, size_t size);
 int e2e_sqlp(e2e_server *s, const char *pre, const char *sql, int n, const char *const *values,
              char *first_value, size_t size);
 
+/**
+ * Send one request to 127.0.0.1:port with "Authorization: Bearer token"
+ * (when token is non-empty), "Content-Type: application/json" (when body is
+ * set) and the extra header lines (may be NULL). Fails the running Check
+ * test when no response came. Returns the response status; free r with
+ * e2e_resp_free.
+ */
+int e2e_call(int port, const char *method, const char *path, const char *token, const char *extra,
+             const char *body, e2e_resp *r);
+/** Fail the running Check test unless r's status is `status` (the body is shown). */
+void e2e_expect(const e2e_resp *r, int status);
+/**
+ * Open the scheme as its foreman (token), assign agent_id as its agent,
+ * enrol n members (ticket 1: first_member; ticket t > 1: other_members[t - 2])
+ * and commence it with commence_body; each step must succeed (the agent's
+ * assignment is not checked). Fails the running Check test otherwise.
+ */
+void e2e_scheme_start(int port, const char *token, const char *scheme, const char *agent_id,
+                      const char *first_member, const char (*other_members)[37], int n,
+                      const char *commence_body);
+
 #endif

@@ -53,18 +53,7 @@ static int seq;
 static int req(const char *method, const char *path, const char *token, const char *extra,
                const char *body, e2e_resp *r)
 {
-	char h[2048] = "";
-	size_t n = 0;
-
-	if (token && *token)
-		n += (size_t)snprintf(h + n, sizeof h - n, "Authorization: Bearer %s\r\n", token);
-	if (body)
-		n += (size_t)snprintf(h + n, sizeof h - n, "Content-Type: application/json\r\n");
-	if (extra)
-		snprintf(h + n, sizeof h - n, "%s", extra);
-	ck_assert_msg(e2e_request(srv.port, method, path, h, body, body ? strlen(body) : 0, r) == 0,
-	              "%s %s: no response", method, path);
-	return r->status;
+	return e2e_call(srv.port, method, path, token, extra, body, r);
 }
 
 static const char *jstr(const e2e_resp *r, const char *name)

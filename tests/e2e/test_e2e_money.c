@@ -37,18 +37,7 @@ static int seq;
 static int req(const char *method, const char *path, const char *token, const char *extra,
                const char *body, e2e_resp *r)
 {
-	char h[2048] = "";
-	size_t n = 0;
-
-	if (token && *token)
-		n += (size_t)snprintf(h + n, sizeof h - n, "Authorization: Bearer %s\r\n", token);
-	if (body)
-		n += (size_t)snprintf(h + n, sizeof h - n, "Content-Type: application/json\r\n");
-	if (extra)
-		snprintf(h + n, sizeof h - n, "%s", extra);
-	ck_assert_msg(e2e_request(srv.port, method, path, h, body, body ? strlen(body) : 0, r) == 0,
-	              "%s %s: no response", method, path);
-	return r->status;
+	return e2e_call(srv.port, method, path, token, extra, body, r);
 }
 
 static const char *jstr(const e2e_resp *r, const char *name)
@@ -65,17 +54,11 @@ static double jnum(const cJSON *o, const char *name)
 	return cJSON_IsNumber(v) ? v->valuedouble : -1;
 }
 
-static void expect(e2e_resp *r, int status)
-{
-	ck_assert_msg(r->status == status, "want %d, got %d: %s", status, r->status,
-	              r->body ? r->body : "");
-}
-
 static void expect_problem(e2e_resp *r, int status, const char *slug)
 {
 	char type[160];
 
-	expect(r, status);
+	e2e_expect(r, status);
 	snprintf(type, sizeof type, "https://chitfund.dev/problems/%s", slug);
 	ck_assert_msg(jstr(r, "type") && strcmp(jstr(r, "type"), type) == 0, "want %s: %s", slug,
 	              r->body);
@@ -128,14 +111,14 @@ static void user(const char *role, char *id, char *token)
 	         "{\"email\":\"%s\",\"password\":\"" PASSWORD "\",\"full_name\":\"Money User\"}",
 	         email);
 	req("POST", "/api/v1/auth/register", NULL, NULL, body, &r);
-	expect(&r, 201);
+	e2e_expect(&r, 201);
 	snprintf(id, 37, "%s", jstr(&r, "id"));
 	e2e_resp_free(&r);
 	if (strcmp(role, "subscriber") != 0) {
 		snprintf(path, sizeof path, "/api/v1/users/%s", id);
 		snprintf(body, sizeof body, "{\"role\":\"%s\"}", role);
 		req("PATCH", path, admin_token, NULL, body, &r);
-		expect(&r, 200);
+		e2e_expect(&r, 200);
 		e2e_resp_free(&r);
 	}
 	ck_assert_int_eq(login(email, token), 200);
@@ -161,7 +144,6 @@ static char sub_id[20][37], sub_tok[20][1200], scheme[37];
 
 static void make_scheme(void)
 {
-	char body[512], path[160];
 	e2e_resp r;
 
 	user("foreman", foreman_id, foreman_tok);
@@ -173,30 +155,11 @@ static void make_scheme(void)
 	    "\"start_date\":\"2026-03-01\",\"max_discount_bps\":2500,"
 	    "\"first_prize_to_foreman\":true}",
 	    &r);
-	expect(&r, 201);
+	e2e_expect(&r, 201);
 	snprintf(scheme, sizeof scheme, "%s", jstr(&r, "id"));
 	e2e_resp_free(&r);
-	snprintf(path, sizeof path, "/api/v1/schemes/%s/open", scheme);
-	req("POST", path, foreman_tok, NULL, NULL, &r);
-	expect(&r, 200);
-	e2e_resp_free(&r);
-	snprintf(path, sizeof path, "/api/v1/schemes/%s/agents", scheme);
-	snprintf(body, sizeof body, "{\"user_id\":\"%s\"}", agent_id);
-	req("POST", path, foreman_tok, NULL, body, &r);
-	e2e_resp_free(&r);
-	snprintf(path, sizeof path, "/api/v1/schemes/%s/members", scheme);
-	for (int t = 1; t <= 20; t++) {
-		snprintf(body, sizeof body, "{\"user_id\":\"%s\",\"ticket_no\":%d}",
-		         t == 1 ? foreman_id : sub_id[t - 2], t);
-		req("POST", path, foreman_tok, NULL, body, &r);
-		expect(&r, 201);
-		e2e_resp_free(&r);
-	}
-	snprintf(path, sizeof path, "/api/v1/schemes/%s/commence", scheme);
-	req("POST", path, foreman_tok, NULL,
-	    "{\"registration_no\":\"REG/E2E/1\",\"commencement_ref\":\"GAZ/1\"}", &r);
-	expect(&r, 200);
-	e2e_resp_free(&r);
+	e2e_scheme_start(srv.port, foreman_tok, scheme, agent_id, foreman_id, sub_id, 20,
+	                 "{\"registration_no\":\"REG/E2E/1\",\"commencement_ref\":\"GAZ/1\"}");
 }
 
 /* POST /payments; paid_on NULL: today (the server's business date). */
@@ -231,7 +194,7 @@ START_TEST(test_money_over_http)
 	/* installment 1 fixed at commencement: the statement and the ledger say so */
 	snprintf(path, sizeof path, "/api/v1/schemes/%s/members/2/statement", scheme);
 	req("GET", path, sub_tok[0], NULL, NULL, &r);
-	expect(&r, 200);
+	e2e_expect(&r, 200);
 	items = cJSON_GetObjectItemCaseSensitive(r.json, "items");
 	ck_assert_int_eq(cJSON_GetArraySize(items), 20);
 	row = cJSON_GetArrayItem(items, 0);
@@ -250,7 +213,7 @@ START_TEST(test_money_over_http)
 	e2e_resp_free(&r);
 	snprintf(key, sizeof key, "pay-2-%d", (int)getpid());
 	pay(agent_tok, key, 2, S_PAISE, "cash", NULL, &r);
-	expect(&r, 201);
+	e2e_expect(&r, 201);
 	ck_assert_ptr_nonnull(e2e_header(&r, "Location", ct, sizeof ct));
 	snprintf(receipt1, sizeof receipt1, "%s", jstr(&r, "receipt_no"));
 	ck_assert_str_eq(receipt1, "R/2026-27/000001");
@@ -265,7 +228,7 @@ START_TEST(test_money_over_http)
 		snprintf(hdr, sizeof hdr, "Idempotency-Key: %s\r\n", key);
 		req("POST", "/api/v1/payments", agent_tok, hdr, body, &r2);
 	}
-	expect(&r2, 201);
+	e2e_expect(&r2, 201);
 	ck_assert_uint_eq(r2.body_len, r.body_len);
 	ck_assert_int_eq(memcmp(r2.body, r.body, r.body_len), 0);
 	e2e_resp_free(&r2);
@@ -276,7 +239,7 @@ START_TEST(test_money_over_http)
 
 	/* a subscriber pays his own ticket by UPI; not another's, not in cash */
 	pay(sub_tok[1], "upi-3", 3, S_PAISE, "upi", "UPI/REF/3", &r);
-	expect(&r, 201);
+	e2e_expect(&r, 201);
 	ck_assert_str_eq(jstr(&r, "receipt_no"), "R/2026-27/000002");
 	e2e_resp_free(&r);
 	pay(sub_tok[1], "upi-4", 4, S_PAISE, "upi", "UPI/REF/4", &r);
@@ -288,11 +251,11 @@ START_TEST(test_money_over_http)
 
 	/* receipts: literal slashes and percent-encoded */
 	req("GET", "/api/v1/receipts/R/2026-27/000001", sub_tok[0], NULL, NULL, &r);
-	expect(&r, 200);
+	e2e_expect(&r, 200);
 	ck_assert_int_eq((int)jnum(r.json, "ticket_no"), 2);
 	e2e_resp_free(&r);
 	req("GET", "/api/v1/receipts/R%2F2026-27%2F000002", agent_tok, NULL, NULL, &r);
-	expect(&r, 200);
+	e2e_expect(&r, 200);
 	ck_assert_int_eq((int)jnum(r.json, "ticket_no"), 3);
 	e2e_resp_free(&r);
 	req("GET", "/api/v1/receipts/R/2026-27/000002", sub_tok[0], NULL, NULL, &r);
@@ -301,13 +264,13 @@ START_TEST(test_money_over_http)
 
 	/* a cheque that bounces: reversed, its receipt number stays used */
 	pay(agent_tok, "chq-5", 5, S_PAISE, "cheque", "CHQ 000777", &r);
-	expect(&r, 201);
+	e2e_expect(&r, 201);
 	snprintf(cheque, sizeof cheque, "%s", jstr(&r, "id"));
 	e2e_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/payments/%s/bounce", cheque);
 	req("POST", path, agent_tok, NULL, "{\"bounced_on\":\"2026-04-01\",\"reason\":\"NSF\"}",
 	    &r);
-	expect(&r, 200);
+	e2e_expect(&r, 200);
 	ck_assert_str_eq(jstr(&r, "status"), "bounced");
 	ck_assert_str_eq(jstr(&r, "receipt_no"), "R/2026-27/000003");
 	e2e_resp_free(&r);
@@ -316,7 +279,7 @@ START_TEST(test_money_over_http)
 	/* ledger: demands at gross for 20 tickets, two cleared payments */
 	snprintf(path, sizeof path, "/api/v1/schemes/%s/ledger?limit=5", scheme);
 	req("GET", path, agent_tok, NULL, NULL, &r);
-	expect(&r, 200);
+	e2e_expect(&r, 200);
 	{
 		const cJSON *b = cJSON_GetObjectItemCaseSensitive(r.json, "balances");
 
@@ -336,7 +299,7 @@ START_TEST(test_money_over_http)
 	/* defaulters: installment 1 fell due on 2026-03-01 */
 	snprintf(path, sizeof path, "/api/v1/schemes/%s/defaulters", scheme);
 	req("GET", path, agent_tok, NULL, NULL, &r);
-	expect(&r, 200);
+	e2e_expect(&r, 200);
 	items = cJSON_GetObjectItemCaseSensitive(r.json, "items");
 	ck_assert_int_eq(cJSON_GetArraySize(items), 18); /* all but tickets 2 and 3 */
 	cJSON_ArrayForEach(row, items) if ((int)jnum(row, "ticket_no") == 6)
@@ -353,7 +316,7 @@ START_TEST(test_money_over_http)
 	e2e_resp_free(&r);
 	req("POST", path, foreman_tok, NULL,
 	    "{\"notice_date\":\"2026-04-01\",\"reason\":\"arrears\"}", &r);
-	expect(&r, 200);
+	e2e_expect(&r, 200);
 	ck_assert_str_eq(jstr(&r, "status"), "removed");
 	e2e_resp_free(&r);
 	{
@@ -363,12 +326,12 @@ START_TEST(test_money_over_http)
 		snprintf(path, sizeof path, "/api/v1/schemes/%s/members/6/substitute", scheme);
 		snprintf(body, sizeof body, "{\"user_id\":\"%s\"}", nid);
 		req("POST", path, foreman_tok, NULL, body, &r);
-		expect(&r, 200);
+		e2e_expect(&r, 200);
 		ck_assert_str_eq(jstr(&r, "user_id"), nid);
 		ck_assert_str_eq(jstr(&r, "status"), "active");
 		e2e_resp_free(&r);
 		pay(ntok, "sub-6", 6, S_PAISE, "bank_transfer", "NEFT/6", &r);
-		expect(&r, 201);
+		e2e_expect(&r, 201);
 		e2e_resp_free(&r);
 	}
 	verify_cli_clean();
@@ -376,24 +339,24 @@ START_TEST(test_money_over_http)
 	/* reports: CSV with a header row; JSON */
 	snprintf(path, sizeof path, "/api/v1/reports/collections?scheme_id=%s", scheme);
 	req("GET", path, agent_tok, "Accept: text/csv\r\n", NULL, &r);
-	expect(&r, 200);
+	e2e_expect(&r, 200);
 	ck_assert_ptr_nonnull(e2e_header(&r, "Content-Type", ct, sizeof ct));
 	ck_assert_ptr_nonnull(strstr(ct, "text/csv"));
 	ck_assert_int_eq(strncmp(r.body, "date,scheme_id,agent_id,method,count,amount\r\n", 44), 0);
 	e2e_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/reports/trial-balance?scheme_id=%s", scheme);
 	req("GET", path, foreman_tok, NULL, NULL, &r);
-	expect(&r, 200);
+	e2e_expect(&r, 200);
 	ck_assert_str_eq(jstr(&r, "report"), "trial-balance");
 	e2e_resp_free(&r);
 	req("GET", "/api/v1/reports/nonsense", foreman_tok, NULL, NULL, &r);
-	expect(&r, 404);
+	e2e_expect(&r, 404);
 	e2e_resp_free(&r);
 
 	/* early termination: s.42 refunds, then verify still clean */
 	snprintf(path, sizeof path, "/api/v1/schemes/%s/terminate", scheme);
 	req("POST", path, foreman_tok, NULL, "{\"reason\":\"members agreed\"}", &r);
-	expect(&r, 200);
+	e2e_expect(&r, 200);
 	ck_assert_str_eq(jstr(&r, "status"), "terminated");
 	e2e_resp_free(&r);
 	pay(agent_tok, "late-after-end", 7, S_PAISE, "cash", NULL, &r);
@@ -442,7 +405,7 @@ static long owed(int t)
 
 	snprintf(path, sizeof path, "/api/v1/schemes/%s/members/%d/statement", scheme, t);
 	req("GET", path, agent_tok, NULL, NULL, &r);
-	expect(&r, 200);
+	e2e_expect(&r, 200);
 	v = (long)jnum(cJSON_GetObjectItemCaseSensitive(r.json, "totals"), "balance") -
 	    (long)jnum(r.json, "advance");
 	e2e_resp_free(&r);
@@ -471,7 +434,7 @@ static long principal_owed(int t)
 
 	snprintf(path, sizeof path, "/api/v1/schemes/%s/members/%d/statement", scheme, t);
 	req("GET", path, agent_tok, NULL, NULL, &r);
-	expect(&r, 200);
+	e2e_expect(&r, 200);
 	tot = cJSON_GetObjectItemCaseSensitive(r.json, "totals");
 	v = (long)jnum(tot, "net_due") - (long)jnum(tot, "paid") - (long)jnum(r.json, "advance");
 	e2e_resp_free(&r);
@@ -499,7 +462,7 @@ static long pay_round_two_with_late_fees(void)
 
 	snprintf(path, sizeof path, "/api/v1/schemes/%s", scheme);
 	req("GET", path, foreman_tok, NULL, NULL, &r);
-	expect(&r, 200);
+	e2e_expect(&r, 200);
 	bps = (long)jnum(r.json, "late_fee_bps_per_month");
 	grace = (long)jnum(r.json, "grace_days");
 	e2e_resp_free(&r);
@@ -521,7 +484,7 @@ static long pay_round_two_with_late_fees(void)
 			}
 		snprintf(key, sizeof key, "life-2-%d-%d", t, (int)getpid());
 		pay_on(agent_tok, key, t, p + fee, "cash", NULL, paid_on, &r);
-		expect(&r, 201);
+		e2e_expect(&r, 201);
 		ck_assert_str_eq(jstr(&r, "paid_on"), paid_on ? paid_on : LIFE_LATER_DAY);
 		allocs = cJSON_GetObjectItemCaseSensitive(r.json, "allocations");
 		ck_assert_int_eq(cJSON_GetArraySize(allocs), 1);
@@ -542,7 +505,7 @@ static long pay_round_two_with_late_fees(void)
 	/* the statement shows the fee, paid */
 	snprintf(path, sizeof path, "/api/v1/schemes/%s/members/5/statement", scheme);
 	req("GET", path, agent_tok, NULL, NULL, &r);
-	expect(&r, 200);
+	e2e_expect(&r, 200);
 	{
 		const cJSON *row =
 		        cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r.json, "items"), 1);
@@ -568,7 +531,7 @@ static void pay_all(int k, int skip)
 			continue;
 		snprintf(key, sizeof key, "life-%d-%d-%d", k, t, (int)getpid());
 		pay(agent_tok, key, t, o, "cash", NULL, &r);
-		expect(&r, 201);
+		e2e_expect(&r, 201);
 		e2e_resp_free(&r);
 	}
 }
@@ -581,24 +544,24 @@ static void run_draw(int k, char id[37])
 	snprintf(path, sizeof path, "/api/v1/schemes/%s/auctions", scheme);
 	snprintf(body, sizeof body, "{\"installment_no\":%d}", k);
 	req("POST", path, foreman_tok, NULL, body, &r);
-	expect(&r, 201);
+	e2e_expect(&r, 201);
 	snprintf(id, 37, "%s", jstr(&r, "id"));
 	e2e_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/auctions/%.36s/open", id);
 	req("POST", path, foreman_tok, NULL, NULL, &r);
-	expect(&r, 200);
+	e2e_expect(&r, 200);
 	e2e_resp_free(&r);
 	if (k > 1 && k < 20) {
 		snprintf(path, sizeof path, "/api/v1/auctions/%.36s/bids", id);
 		snprintf(body, sizeof body, "{\"ticket_no\":%d,\"discount\":%ld}", k,
 		         bids[k - 1] * 100);
 		req("POST", path, foreman_tok, NULL, body, &r);
-		expect(&r, 201);
+		e2e_expect(&r, 201);
 		e2e_resp_free(&r);
 	}
 	snprintf(path, sizeof path, "/api/v1/auctions/%.36s/close", id);
 	req("POST", path, foreman_tok, NULL, NULL, &r);
-	expect(&r, 200);
+	e2e_expect(&r, 200);
 	ck_assert_int_eq((int)jnum(r.json, "winner_ticket_no"), k);
 	e2e_resp_free(&r);
 }
@@ -612,7 +575,7 @@ static void payout(int k, const char *id, const char *checker_tok)
 	if (k == 7) { /* the winner elects no security */
 		snprintf(path, sizeof path, "/api/v1/auctions/%.36s/no-security", id);
 		req("POST", path, sub_tok[k - 2], NULL, NULL, &r);
-		expect(&r, 200);
+		e2e_expect(&r, 200);
 		ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r.json, "no_security")));
 		e2e_resp_free(&r);
 	} else if ((liability = 500000L * (20 - k)) > 0) {
@@ -627,13 +590,13 @@ static void payout(int k, const char *id, const char *checker_tok)
 		         "{\"kind\":\"property\",\"description\":\"land\",\"value\":%ld}",
 		         liability * 3 / 2);
 		req("POST", path, foreman_tok, NULL, body, &r);
-		expect(&r, 201);
+		e2e_expect(&r, 201);
 		e2e_resp_free(&r);
 	}
 	snprintf(path, sizeof path, "/api/v1/auctions/%.36s/disbursement", id);
 	snprintf(hdr, sizeof hdr, "Idempotency-Key: d-%d-%d\r\n", k, (int)getpid());
 	req("POST", path, foreman_tok, hdr, "{\"method\":\"neft\",\"reference\":\"UTR\"}", &r);
-	expect(&r, 201);
+	e2e_expect(&r, 201);
 	snprintf(did, sizeof did, "%s", jstr(&r, "id"));
 	e2e_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/disbursements/%.36s/approve", did);
@@ -641,7 +604,7 @@ static void payout(int k, const char *id, const char *checker_tok)
 	expect_problem(&r, 403, "maker-cannot-approve");
 	e2e_resp_free(&r);
 	req("POST", path, checker_tok, NULL, NULL, &r);
-	expect(&r, 200);
+	e2e_expect(&r, 200);
 	ck_assert_str_eq(jstr(&r, "status"), "paid");
 	e2e_resp_free(&r);
 	req("POST", path, checker_tok, NULL, NULL, &r);
@@ -668,13 +631,13 @@ START_TEST(test_whole_life_of_twenty_draws_over_http)
 			char cid[37];
 
 			pay(agent_tok, "life-chq", 4, 1000, "cheque", "CHQ 42", &r);
-			expect(&r, 201);
+			e2e_expect(&r, 201);
 			snprintf(cid, sizeof cid, "%s", jstr(&r, "id"));
 			e2e_resp_free(&r);
 			snprintf(path, sizeof path, "/api/v1/payments/%s/bounce", cid);
 			req("POST", path, agent_tok, NULL,
 			    "{\"bounced_on\":\"" LIFE_LATER_DAY "\",\"reason\":\"NSF\"}", &r);
-			expect(&r, 200);
+			e2e_expect(&r, 200);
 			e2e_resp_free(&r);
 		}
 		run_draw(k, ids[k - 1]);
@@ -685,18 +648,18 @@ START_TEST(test_whole_life_of_twenty_draws_over_http)
 			snprintf(path, sizeof path, "/api/v1/schemes/%s/members/19/remove", scheme);
 			req("POST", path, foreman_tok, NULL,
 			    "{\"notice_date\":\"2026-04-01\",\"reason\":\"arrears\"}", &r);
-			expect(&r, 200);
+			e2e_expect(&r, 200);
 			e2e_resp_free(&r);
 			user("subscriber", nid, ntok);
 			snprintf(path, sizeof path, "/api/v1/schemes/%s/members/19/substitute",
 			         scheme);
 			snprintf(body, sizeof body, "{\"user_id\":\"%s\"}", nid);
 			req("POST", path, foreman_tok, NULL, body, &r);
-			expect(&r, 200);
+			e2e_expect(&r, 200);
 			e2e_resp_free(&r);
 			snprintf(key, sizeof key, "life-sub-%d", (int)getpid());
 			pay(agent_tok, key, 19, owed(19), "cash", NULL, &r);
-			expect(&r, 201);
+			e2e_expect(&r, 201);
 			e2e_resp_free(&r);
 			snprintf(sub_id[17], sizeof sub_id[17], "%s", nid);
 			snprintf(sub_tok[17], sizeof sub_tok[17], "%s", ntok);
@@ -711,12 +674,12 @@ START_TEST(test_whole_life_of_twenty_draws_over_http)
 	}
 	snprintf(path, sizeof path, "/api/v1/schemes/%s", scheme);
 	req("GET", path, foreman_tok, NULL, NULL, &r);
-	expect(&r, 200);
+	e2e_expect(&r, 200);
 	ck_assert_str_eq(jstr(&r, "status"), "completed");
 	e2e_resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/schemes/%s/ledger?limit=1", scheme);
 	req("GET", path, foreman_tok, NULL, NULL, &r);
-	expect(&r, 200);
+	e2e_expect(&r, 200);
 	{
 		const cJSON *b = cJSON_GetObjectItemCaseSensitive(r.json, "balances"), *x;
 
@@ -742,7 +705,7 @@ START_TEST(test_whole_life_of_twenty_draws_over_http)
 
 		snprintf(path, sizeof path, "/api/v1/schemes/%s/members/%d/statement", scheme, t);
 		req("GET", path, foreman_tok, NULL, NULL, &r);
-		expect(&r, 200);
+		e2e_expect(&r, 200);
 		items = cJSON_GetObjectItemCaseSensitive(r.json, "items");
 		cJSON_ArrayForEach(row, items)
 		{

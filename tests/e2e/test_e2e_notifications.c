@@ -27,18 +27,7 @@ static int seq;
 static int req(const char *method, const char *path, const char *token, const char *extra,
                const char *body, e2e_resp *r)
 {
-	char h[2048] = "";
-	size_t n = 0;
-
-	if (token && *token)
-		n += (size_t)snprintf(h + n, sizeof h - n, "Authorization: Bearer %s\r\n", token);
-	if (body)
-		n += (size_t)snprintf(h + n, sizeof h - n, "Content-Type: application/json\r\n");
-	if (extra)
-		snprintf(h + n, sizeof h - n, "%s", extra);
-	ck_assert_msg(e2e_request(srv.port, method, path, h, body, body ? strlen(body) : 0, r) == 0,
-	              "%s %s: no response", method, path);
-	return r->status;
+	return e2e_call(srv.port, method, path, token, extra, body, r);
 }
 
 static const char *jstr(const cJSON *o, const char *name)
@@ -48,17 +37,11 @@ static const char *jstr(const cJSON *o, const char *name)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static void expect(e2e_resp *r, int status)
-{
-	ck_assert_msg(r->status == status, "want %d, got %d: %s", status, r->status,
-	              r->body ? r->body : "");
-}
-
 static void expect_problem(e2e_resp *r, int status, const char *slug)
 {
 	char type[160];
 
-	expect(r, status);
+	e2e_expect(r, status);
 	snprintf(type, sizeof type, "https://chitfund.dev/problems/%s", slug);
 	ck_assert_msg(jstr(r->json, "type") && strcmp(jstr(r->json, "type"), type) == 0,
 	              "want %s: %s", slug, r->body);
@@ -91,14 +74,14 @@ static void user(const char *role, char *id, char *token)
 	         "{\"email\":\"%s\",\"password\":\"" PASSWORD "\",\"full_name\":\"Notified\"}",
 	         email);
 	req("POST", "/api/v1/auth/register", NULL, NULL, body, &r);
-	expect(&r, 201);
+	e2e_expect(&r, 201);
 	snprintf(id, 37, "%s", jstr(r.json, "id"));
 	e2e_resp_free(&r);
 	if (strcmp(role, "subscriber") != 0) {
 		snprintf(path, sizeof path, "/api/v1/users/%s", id);
 		snprintf(body, sizeof body, "{\"role\":\"%s\"}", role);
 		req("PATCH", path, admin_token, NULL, body, &r);
-		expect(&r, 200);
+		e2e_expect(&r, 200);
 		e2e_resp_free(&r);
 	}
 	ck_assert_int_eq(login(email, PASSWORD, token), 200);
@@ -109,7 +92,6 @@ static char sub_id[2][37], sub_tok[2][1200], scheme[37];
 
 static void make_scheme(void)
 {
-	char body[512], path[160];
 	e2e_resp r;
 
 	user("foreman", foreman_id, foreman_tok);
@@ -121,30 +103,11 @@ static void make_scheme(void)
 	    "\"start_date\":\"2026-03-01\",\"max_discount_bps\":2500,"
 	    "\"first_prize_to_foreman\":true}",
 	    &r);
-	expect(&r, 201);
+	e2e_expect(&r, 201);
 	snprintf(scheme, sizeof scheme, "%s", jstr(r.json, "id"));
 	e2e_resp_free(&r);
-	snprintf(path, sizeof path, "/api/v1/schemes/%s/open", scheme);
-	req("POST", path, foreman_tok, NULL, NULL, &r);
-	expect(&r, 200);
-	e2e_resp_free(&r);
-	snprintf(path, sizeof path, "/api/v1/schemes/%s/agents", scheme);
-	snprintf(body, sizeof body, "{\"user_id\":\"%s\"}", agent_id);
-	req("POST", path, foreman_tok, NULL, body, &r);
-	e2e_resp_free(&r);
-	snprintf(path, sizeof path, "/api/v1/schemes/%s/members", scheme);
-	for (int t = 1; t <= 3; t++) {
-		snprintf(body, sizeof body, "{\"user_id\":\"%s\",\"ticket_no\":%d}",
-		         t == 1 ? foreman_id : sub_id[t - 2], t);
-		req("POST", path, foreman_tok, NULL, body, &r);
-		expect(&r, 201);
-		e2e_resp_free(&r);
-	}
-	snprintf(path, sizeof path, "/api/v1/schemes/%s/commence", scheme);
-	req("POST", path, foreman_tok, NULL,
-	    "{\"registration_no\":\"REG/N/1\",\"commencement_ref\":\"GAZ/N/1\"}", &r);
-	expect(&r, 200);
-	e2e_resp_free(&r);
+	e2e_scheme_start(srv.port, foreman_tok, scheme, agent_id, foreman_id, sub_id, 3,
+	                 "{\"registration_no\":\"REG/N/1\",\"commencement_ref\":\"GAZ/N/1\"}");
 }
 
 static int pay(const char *token, const char *key, int ticket, long amount, const char *method,
@@ -167,7 +130,7 @@ static int count_kind(const char *token, const char *kind)
 	int n = 0;
 
 	req("GET", NOTES "?limit=200", token, NULL, NULL, &r);
-	expect(&r, 200);
+	e2e_expect(&r, 200);
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(r.json, "items"))
 	{
 		if (kind == NULL || strcmp(jstr(it, "kind"), kind) == 0)
@@ -187,11 +150,11 @@ START_TEST(test_notifications_over_http)
 	ck_assert_int_eq(count_kind(sub_tok[0], NULL), 0);
 	/* a payment: its holder is told, once */
 	pay(agent_tok, "n-pay-2", 2, 500000, "cash", &r);
-	expect(&r, 201);
+	e2e_expect(&r, 201);
 	snprintf(pay_id, sizeof pay_id, "%s", jstr(r.json, "id"));
 	e2e_resp_free(&r);
 	req("GET", NOTES, sub_tok[0], NULL, NULL, &r);
-	expect(&r, 200);
+	e2e_expect(&r, 200);
 	items = cJSON_GetObjectItemCaseSensitive(r.json, "items");
 	ck_assert_int_eq(cJSON_GetArraySize(items), 1);
 	ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(r.json, "next_cursor")));
@@ -227,13 +190,13 @@ START_TEST(test_notifications_over_http)
 	expect_problem(&r, 404, "not-found");
 	e2e_resp_free(&r);
 	req("POST", path, NULL, NULL, NULL, &r);
-	expect(&r, 401);
+	e2e_expect(&r, 401);
 	e2e_resp_free(&r);
 	req("POST", NOTES "/not-a-uuid/read", sub_tok[0], NULL, NULL, &r);
 	expect_problem(&r, 404, "not-found");
 	e2e_resp_free(&r);
 	req("POST", path, sub_tok[0], NULL, NULL, &r);
-	expect(&r, 200);
+	e2e_expect(&r, 200);
 	ck_assert_str_eq(jstr(r.json, "id"), note_id);
 	ck_assert_ptr_nonnull(jstr(r.json, "read_at"));
 	e2e_resp_free(&r);
@@ -243,7 +206,7 @@ START_TEST(test_notifications_over_http)
 	expect_problem(&r, 422, "validation-error");
 	e2e_resp_free(&r);
 	req("GET", NOTES, NULL, NULL, NULL, &r);
-	expect(&r, 401);
+	e2e_expect(&r, 401);
 	e2e_resp_free(&r);
 
 	/* a draw: every member told when it opens and when it settles */
@@ -252,16 +215,16 @@ START_TEST(test_notifications_over_http)
 
 		snprintf(path, sizeof path, "/api/v1/schemes/%s/auctions", scheme);
 		req("POST", path, foreman_tok, NULL, "{\"installment_no\":1}", &r);
-		expect(&r, 201);
+		e2e_expect(&r, 201);
 		snprintf(aid, sizeof aid, "%s", jstr(r.json, "id"));
 		e2e_resp_free(&r);
 		snprintf(path, sizeof path, "/api/v1/auctions/%s/open", aid);
 		req("POST", path, foreman_tok, NULL, NULL, &r);
-		expect(&r, 200);
+		e2e_expect(&r, 200);
 		e2e_resp_free(&r);
 		snprintf(path, sizeof path, "/api/v1/auctions/%s/close", aid);
 		req("POST", path, foreman_tok, NULL, NULL, &r);
-		expect(&r, 200);
+		e2e_expect(&r, 200);
 		e2e_resp_free(&r);
 	}
 	ck_assert_int_eq(count_kind(foreman_tok, "auction_opened"), 1);
@@ -274,7 +237,7 @@ START_TEST(test_notifications_over_http)
 
 	/* paging: sub 0 has 3 (receipt, opened, settled), newest first */
 	req("GET", NOTES "?limit=2", sub_tok[0], NULL, NULL, &r);
-	expect(&r, 200);
+	e2e_expect(&r, 200);
 	items = cJSON_GetObjectItemCaseSensitive(r.json, "items");
 	ck_assert_int_eq(cJSON_GetArraySize(items), 2);
 	ck_assert_str_eq(jstr(cJSON_GetArrayItem(items, 0), "kind"), "auction_settled");
@@ -282,7 +245,7 @@ START_TEST(test_notifications_over_http)
 	snprintf(path, sizeof path, NOTES "?limit=2&cursor=%s", jstr(r.json, "next_cursor"));
 	e2e_resp_free(&r);
 	req("GET", path, sub_tok[0], NULL, NULL, &r);
-	expect(&r, 200);
+	e2e_expect(&r, 200);
 	items = cJSON_GetObjectItemCaseSensitive(r.json, "items");
 	ck_assert_int_eq(cJSON_GetArraySize(items), 1);
 	ck_assert_str_eq(jstr(cJSON_GetArrayItem(items, 0), "id"), note_id);
