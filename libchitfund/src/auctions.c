@@ -42,21 +42,11 @@ int cf_auction_status_parse(const char *s, cf_auction_status *out)
 	return CF_EINVALID;
 }
 
-#define ARRAY_FREE(fn, type)                                                                       \
-	void fn(type *l)                                                                           \
-	{                                                                                          \
-		if (l == NULL)                                                                     \
-			return;                                                                    \
-		free(l->items);                                                                    \
-		l->items = NULL;                                                                   \
-		l->count = 0;                                                                      \
-	}
-ARRAY_FREE(cf_auction_row_array_free, cf_auction_row_array)
-ARRAY_FREE(cf_bid_row_array_free, cf_bid_row_array)
-ARRAY_FREE(cf_auction_result_array_free, cf_auction_result_array)
-ARRAY_FREE(cf_dividend_credit_array_free, cf_dividend_credit_array)
-ARRAY_FREE(cf_ledger_line_array_free, cf_ledger_line_array)
-#undef ARRAY_FREE
+CF__DEFINE_ARRAY_FREE(cf_auction_row_array_free, cf_auction_row_array)
+CF__DEFINE_ARRAY_FREE(cf_bid_row_array_free, cf_bid_row_array)
+CF__DEFINE_ARRAY_FREE(cf_auction_result_array_free, cf_auction_result_array)
+CF__DEFINE_ARRAY_FREE(cf_dividend_credit_array_free, cf_dividend_credit_array)
+CF__DEFINE_ARRAY_FREE(cf_ledger_line_array_free, cf_ledger_line_array)
 
 void cf_auction_view_free(cf_auction_view *v)
 {
@@ -194,6 +184,26 @@ static int need_ports(cf_app *app, cf_error *err)
 	return CF_OK;
 }
 
+/* A draw use case: the ports are checked, then fn runs in a unit of work. */
+static int run_uc(cf_app *app, const cf_actor *actor, cf_uc_fn fn, void *ctx, cf_error *err)
+{
+	int rc = need_ports(app, err);
+
+	return rc < 0 ? rc : cf__run(app, actor, fn, ctx, err);
+}
+
+/* run_uc for a use case that fills the view out: emptied first, freed on error. */
+static int run_view(cf_app *app, const cf_actor *actor, cf_uc_fn fn, void *ctx,
+                    cf_auction_view *out, cf_error *err)
+{
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = run_uc(app, actor, fn, ctx, err)) < 0)
+		cf_auction_view_free(out);
+	return rc;
+}
+
 static int64_t anti_sniping_ms(const cf_app *app)
 {
 	int64_t s =
@@ -211,33 +221,6 @@ static int not_found(cf_uc *uc, const char *what)
 	return cf__fail(uc, CF_ENOTFOUND, CF_SLUG_NOT_FOUND, "", "no such %s", what);
 }
 
-static int load_scheme(cf_uc *uc, const char *id, cf_scheme *s)
-{
-	int rc;
-
-	if (!cf__is_uuid(id))
-		return not_found(uc, "scheme");
-	rc = uc->app->p.schemes.get(uc->app->p.schemes.self, uc->tx, id, s);
-	if (rc == CF_ENOTFOUND)
-		return not_found(uc, "scheme");
-	return rc;
-}
-
-static int holds_ticket(cf_uc *uc, const char *scheme_id, const char *user_id, bool *out)
-{
-	cf_ticket_array t = {0};
-	int rc = uc->app->p.tickets.list_by_scheme(uc->app->p.tickets.self, uc->tx, scheme_id, &t);
-
-	*out = false;
-	if (rc < 0)
-		return rc;
-	for (size_t i = 0; i < t.count; i++)
-		if (strcmp(t.items[i].user_id, user_id) == 0)
-			*out = true;
-	cf_ticket_array_free(&t);
-	return CF_OK;
-}
-
 /* Readers of a scheme: everyone authenticated; subscribers only with a ticket in it. */
 static int require_read(cf_uc *uc, const cf_scheme *s, const char *what)
 {
@@ -245,7 +228,7 @@ static int require_read(cf_uc *uc, const cf_scheme *s, const char *what)
 	int rc;
 
 	if (uc->actor->role == CF_ROLE_SUBSCRIBER && s->status != CF_SCHEME_ENROLLING) {
-		if ((rc = holds_ticket(uc, s->id, uc->actor->user_id, &ok)) < 0)
+		if ((rc = cf__holds_ticket(uc, s->id, uc->actor->user_id, &ok)) < 0)
 			return rc;
 	}
 	return ok ? CF_OK : not_found(uc, what);
@@ -294,7 +277,7 @@ static int load_auction(cf_uc *uc, const char *id, bool lock, cf_auction_row *a,
 		return not_found(uc, "auction");
 	if (rc < 0)
 		return rc;
-	if ((rc = load_scheme(uc, a->scheme_id, s)) < 0)
+	if ((rc = cf__load_scheme(uc, a->scheme_id, s)) < 0)
 		return rc;
 	return require_read(uc, s, "auction");
 }
@@ -456,7 +439,7 @@ static int do_create(cf_uc *uc, void *vctx)
 	rc = uc->app->p.tickets.lock_scheme(uc->app->p.tickets.self, uc->tx, c->scheme_id);
 	if (rc == CF_ENOTFOUND)
 		return not_found(uc, "scheme");
-	if (rc < 0 || (rc = load_scheme(uc, c->scheme_id, &s)) < 0 ||
+	if (rc < 0 || (rc = cf__load_scheme(uc, c->scheme_id, &s)) < 0 ||
 	    (rc = require_manage(uc, &s, "scheme")) < 0)
 		return rc;
 	if (q->installment_no < 1 || q->installment_no > s.params.member_count)
@@ -591,15 +574,8 @@ int cf_auction_open(cf_app *app, const cf_actor *actor, const char *auction_id,
                     cf_auction_view *out, cf_error *err)
 {
 	open_ctx c = {auction_id, out, false, false};
-	int rc;
 
-	memset(out, 0, sizeof *out);
-	if ((rc = need_ports(app, err)) < 0)
-		return rc;
-	rc = cf__run(app, actor, do_open, &c, err);
-	if (rc < 0)
-		cf_auction_view_free(out);
-	return rc;
+	return run_view(app, actor, do_open, &c, out, err);
 }
 
 /* ---- bid ---- */
@@ -777,7 +753,7 @@ static int do_bid(cf_uc *uc, void *vctx)
 	rc = AR(uc)->get(AR(uc)->self, uc->tx, c->id, &a);
 	if (rc == CF_ENOTFOUND)
 		return not_found(uc, "auction");
-	if (rc < 0 || (rc = load_scheme(uc, a.scheme_id, &s)) < 0)
+	if (rc < 0 || (rc = cf__load_scheme(uc, a.scheme_id, &s)) < 0)
 		return rc;
 	rc = uc->app->p.tickets.list_by_scheme(uc->app->p.tickets.self, uc->tx, s.id, &tickets);
 	if (rc < 0)
@@ -872,10 +848,7 @@ int cf_auction_bid(cf_app *app, const cf_actor *actor, const char *auction_id,
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if ((rc = need_ports(app, err)) < 0)
-		return rc;
-	rc = cf__run(app, actor, do_bid, &c, err);
-	if (rc < 0)
+	if ((rc = run_uc(app, actor, do_bid, &c, err)) < 0)
 		memset(out, 0, sizeof *out);
 	return rc;
 }
@@ -905,15 +878,8 @@ int cf_auction_get(cf_app *app, const cf_actor *actor, const char *auction_id, c
                    cf_error *err)
 {
 	get_ctx c = {auction_id, out};
-	int rc;
 
-	memset(out, 0, sizeof *out);
-	if ((rc = need_ports(app, err)) < 0)
-		return rc;
-	rc = cf__run(app, actor, do_get, &c, err);
-	if (rc < 0)
-		cf_auction_view_free(out);
-	return rc;
+	return run_view(app, actor, do_get, &c, out, err);
 }
 
 typedef struct list_ctx {
@@ -934,7 +900,7 @@ static int do_list(cf_uc *uc, void *vctx)
 	c->out->next_cursor[0] = '\0';
 	if ((rc = cf__require_auth(uc)) < 0)
 		return rc;
-	if ((rc = load_scheme(uc, c->scheme_id, &s)) < 0 ||
+	if ((rc = cf__load_scheme(uc, c->scheme_id, &s)) < 0 ||
 	    (rc = require_read(uc, &s, "scheme")) < 0)
 		return rc;
 	rc = AR(uc)->list_by_scheme(AR(uc)->self, uc->tx, s.id, c->after, c->limit + 1, &rows);
@@ -1603,7 +1569,7 @@ static int do_minutes(cf_uc *uc, void *vctx)
 	if (uc->actor->role != CF_ROLE_SUBSCRIBER) { /* api.md: staff and members of the scheme */
 		bool ok;
 		if ((rc = is_staff(uc, &s, &ok)) < 0 ||
-		    (!ok && (rc = holds_ticket(uc, s.id, uc->actor->user_id, &ok)) < 0))
+		    (!ok && (rc = cf__holds_ticket(uc, s.id, uc->actor->user_id, &ok)) < 0))
 			return rc;
 		if (!ok)
 			return cf__fail(uc, CF_EFORBIDDEN, CF_SLUG_FORBIDDEN, "",
@@ -1623,10 +1589,7 @@ int cf_auction_minutes(cf_app *app, const cf_actor *actor, const char *auction_i
 	int rc;
 
 	*out = NULL;
-	if ((rc = need_ports(app, err)) < 0)
-		return rc;
-	rc = cf__run(app, actor, do_minutes, &c, err);
-	if (rc < 0) {
+	if ((rc = run_uc(app, actor, do_minutes, &c, err)) < 0) {
 		free(*out);
 		*out = NULL;
 	}
@@ -1712,7 +1675,7 @@ static int do_reader(cf_uc *uc, void *vctx)
 
 	if ((rc = cf__require_auth(uc)) < 0)
 		return rc;
-	if ((rc = load_scheme(uc, c->scheme_id, &s)) < 0 ||
+	if ((rc = cf__load_scheme(uc, c->scheme_id, &s)) < 0 ||
 	    (rc = require_read(uc, &s, "scheme")) < 0 || (rc = is_staff(uc, &s, &staff)) < 0)
 		return rc;
 	if (!staff)
@@ -1733,10 +1696,7 @@ int cf_scheme_dividend_credits(cf_app *app, const cf_actor *actor, const char *s
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if ((rc = need_ports(app, err)) < 0)
-		return rc;
-	rc = cf__run(app, actor, do_reader, &c, err);
-	if (rc < 0)
+	if ((rc = run_uc(app, actor, do_reader, &c, err)) < 0)
 		cf_dividend_credit_array_free(out);
 	return rc;
 }
@@ -1748,10 +1708,7 @@ int cf_scheme_ledger(cf_app *app, const cf_actor *actor, const char *scheme_id,
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if ((rc = need_ports(app, err)) < 0)
-		return rc;
-	rc = cf__run(app, actor, do_reader, &c, err);
-	if (rc < 0)
+	if ((rc = run_uc(app, actor, do_reader, &c, err)) < 0)
 		cf_ledger_line_array_free(out);
 	return rc;
 }

@@ -330,6 +330,33 @@ long cf__utf8_chars(const char *s, size_t max_bytes)
 	return chars;
 }
 
+int cf__load_scheme(cf_uc *uc, const char *id, cf_scheme *s)
+{
+	int rc;
+
+	if (!cf__is_uuid(id))
+		return cf__fail(uc, CF_ENOTFOUND, CF_SLUG_NOT_FOUND, "", "no such scheme");
+	rc = uc->app->p.schemes.get(uc->app->p.schemes.self, uc->tx, id, s);
+	if (rc == CF_ENOTFOUND)
+		return cf__fail(uc, CF_ENOTFOUND, CF_SLUG_NOT_FOUND, "", "no such scheme");
+	return rc;
+}
+
+int cf__holds_ticket(cf_uc *uc, const char *scheme_id, const char *user_id, bool *out)
+{
+	cf_ticket_array t = {0};
+	int rc = uc->app->p.tickets.list_by_scheme(uc->app->p.tickets.self, uc->tx, scheme_id, &t);
+
+	*out = false;
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < t.count; i++)
+		if (strcmp(t.items[i].user_id, user_id) == 0)
+			*out = true;
+	cf_ticket_array_free(&t);
+	return CF_OK;
+}
+
 bool cf__text_ok(const char *s, long min, long max, size_t cap)
 {
 	long n;

@@ -29,7 +29,7 @@ static int do_list(cf_uc *uc, void *vctx)
 	cf_defaulter_array_free(c->out);
 	if ((rc = cf__require_auth(uc)) < 0 || (rc = cf__money_ready(uc)) < 0)
 		return rc;
-	if ((rc = cf__money_scheme(uc, c->scheme_id, &s)) < 0 ||
+	if ((rc = cf__load_scheme(uc, c->scheme_id, &s)) < 0 ||
 	    (rc = cf__money_who(uc, &s, &who)) < 0)
 		return rc;
 	if (!who.staff)
@@ -122,7 +122,7 @@ static int do_member(cf_uc *uc, void *vctx)
 	memset(&tm, 0, sizeof tm);
 	if ((rc = cf__require_auth(uc)) < 0 || (rc = cf__money_ready(uc)) < 0)
 		return rc;
-	if ((rc = cf__money_scheme(uc, c->scheme_id, &s)) < 0 ||
+	if ((rc = cf__load_scheme(uc, c->scheme_id, &s)) < 0 ||
 	    (rc = cf__money_who(uc, &s, &who)) < 0)
 		return rc;
 	if (!who.manager)
@@ -425,7 +425,7 @@ static int do_terminate(cf_uc *uc, void *vctx)
 
 	if ((rc = cf__require_auth(uc)) < 0 || (rc = cf__money_ready(uc)) < 0)
 		return rc;
-	if ((rc = cf__money_scheme(uc, c->id, s)) < 0 || (rc = cf__money_who(uc, s, &who)) < 0)
+	if ((rc = cf__load_scheme(uc, c->id, s)) < 0 || (rc = cf__money_who(uc, s, &who)) < 0)
 		return rc;
 	if (!who.manager)
 		return cf__fail(uc, CF_EFORBIDDEN, CF_SLUG_FORBIDDEN, "",

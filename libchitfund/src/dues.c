@@ -9,25 +9,16 @@
 
 /* ---- array frees and names ---- */
 
-#define ARRAY_FREE(fn, T)                                                                          \
-	void fn(T *l)                                                                              \
-	{                                                                                          \
-		if (l == NULL)                                                                     \
-			return;                                                                    \
-		free(l->items);                                                                    \
-		l->items = NULL;                                                                   \
-		l->count = 0;                                                                      \
-	}
-ARRAY_FREE(cf_ticket_acct_array_free, cf_ticket_acct_array)
-ARRAY_FREE(cf_due_row_array_free, cf_due_row_array)
-ARRAY_FREE(cf_payment_alloc_array_free, cf_payment_alloc_array)
-ARRAY_FREE(cf_payment_array_free, cf_payment_array)
-ARRAY_FREE(cf_prize_array_free, cf_prize_array)
-ARRAY_FREE(cf_security_array_free, cf_security_array)
-ARRAY_FREE(cf_disbursement_array_free, cf_disbursement_array)
-ARRAY_FREE(cf_defaulter_array_free, cf_defaulter_array)
-ARRAY_FREE(cf_refund_array_free, cf_refund_array)
-ARRAY_FREE(cf_balance_array_free, cf_balance_array)
+CF__DEFINE_ARRAY_FREE(cf_ticket_acct_array_free, cf_ticket_acct_array)
+CF__DEFINE_ARRAY_FREE(cf_due_row_array_free, cf_due_row_array)
+CF__DEFINE_ARRAY_FREE(cf_payment_alloc_array_free, cf_payment_alloc_array)
+CF__DEFINE_ARRAY_FREE(cf_payment_array_free, cf_payment_array)
+CF__DEFINE_ARRAY_FREE(cf_prize_array_free, cf_prize_array)
+CF__DEFINE_ARRAY_FREE(cf_security_array_free, cf_security_array)
+CF__DEFINE_ARRAY_FREE(cf_disbursement_array_free, cf_disbursement_array)
+CF__DEFINE_ARRAY_FREE(cf_defaulter_array_free, cf_defaulter_array)
+CF__DEFINE_ARRAY_FREE(cf_refund_array_free, cf_refund_array)
+CF__DEFINE_ARRAY_FREE(cf_balance_array_free, cf_balance_array)
 
 void cf_idem_reply_free(cf_idem_reply *r)
 {
@@ -142,18 +133,6 @@ int cf__money_ready(cf_uc *uc)
 		return cf__fail(uc, CF_ENOTSUPPORTED, "internal-error", "",
 		                "money storage is not configured");
 	return CF_OK;
-}
-
-int cf__money_scheme(cf_uc *uc, const char *id, cf_scheme *s)
-{
-	int rc;
-
-	if (!cf__is_uuid(id))
-		return cf__fail(uc, CF_ENOTFOUND, CF_SLUG_NOT_FOUND, "", "no such scheme");
-	rc = uc->app->p.schemes.get(uc->app->p.schemes.self, uc->tx, id, s);
-	if (rc == CF_ENOTFOUND)
-		return cf__fail(uc, CF_ENOTFOUND, CF_SLUG_NOT_FOUND, "", "no such scheme");
-	return rc;
 }
 
 int cf__money_who(cf_uc *uc, const cf_scheme *s, cf_money_who *w)

@@ -137,4 +137,24 @@ int cf__user_fields_check(cf_app *app, const char *email, const char *password,
 /** Access token + new refresh token (family "" = new family) for user. */
 int cf__issue_pair(cf_uc *uc, const cf_user_row *u, const char *family_id, cf_token_pair *out);
 
+/** Load a scheme by id; CF_ENOTFOUND "not-found" ("no such scheme") for a bad or unknown id. */
+int cf__load_scheme(cf_uc *uc, const char *id, cf_scheme *s);
+
+/** *out: does user_id hold a ticket in the scheme? A port error is returned. */
+int cf__holds_ticket(cf_uc *uc, const char *scheme_id, const char *user_id, bool *out);
+
+/**
+ * Define `void fn(type *l)`, the free of a public { items, count } array:
+ * frees items and empties l (NULL: no-op).
+ */
+#define CF__DEFINE_ARRAY_FREE(fn, type)                                                            \
+	void fn(type *l)                                                                           \
+	{                                                                                          \
+		if (l == NULL)                                                                     \
+			return;                                                                    \
+		free(l->items);                                                                    \
+		l->items = NULL;                                                                   \
+		l->count = 0;                                                                      \
+	}
+
 #endif

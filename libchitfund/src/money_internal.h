@@ -14,9 +14,6 @@
 /** CF_ENOTSUPPORTED (with err) when the app has no money or ledger port. */
 int cf__money_ready(cf_uc *uc);
 
-/** Load a scheme by id; CF_ENOTFOUND "not-found" for a bad or unknown id. */
-int cf__money_scheme(cf_uc *uc, const char *id, cf_scheme *s);
-
 /** What the actor is to a scheme. */
 typedef struct cf_money_who {
 	bool staff;   /**< admin, auditor, system, its foreman, its agents */

@@ -90,7 +90,7 @@ static int do_record(cf_uc *uc, void *vctx)
 		return rc;
 	if ((rc = cf__idem_begin(uc, c->idem, c->reply)) != 0)
 		return rc < 0 ? rc : CF_OK;
-	if ((rc = cf__money_scheme(uc, q->scheme_id, &s)) < 0 ||
+	if ((rc = cf__load_scheme(uc, q->scheme_id, &s)) < 0 ||
 	    (rc = cf__money_who(uc, &s, &who)) < 0)
 		return rc;
 	rc = uc->app->p.tickets.get(uc->app->p.tickets.self, uc->tx, s.id, q->ticket_no, &t);
@@ -322,7 +322,7 @@ static int require_payment_read(cf_uc *uc, const cf_payment *p)
 	cf_money_who who;
 	int rc;
 
-	if ((rc = cf__money_scheme(uc, p->scheme_id, &s)) < 0 ||
+	if ((rc = cf__load_scheme(uc, p->scheme_id, &s)) < 0 ||
 	    (rc = cf__money_who(uc, &s, &who)) < 0)
 		return rc;
 	if (who.staff || strcmp(p->payer_id, uc->actor->user_id) == 0)
@@ -406,7 +406,7 @@ static int do_list(cf_uc *uc, void *vctx)
 	c->out->next_cursor[0] = '\0';
 	if ((rc = cf__require_auth(uc)) < 0 || (rc = cf__money_ready(uc)) < 0)
 		return rc;
-	if ((rc = cf__money_scheme(uc, c->scheme_id, &s)) < 0 ||
+	if ((rc = cf__load_scheme(uc, c->scheme_id, &s)) < 0 ||
 	    (rc = cf__money_who(uc, &s, &who)) < 0)
 		return rc;
 	if (!who.staff && uc->actor->role != CF_ROLE_SUBSCRIBER)
@@ -498,7 +498,7 @@ static int do_bounce(cf_uc *uc, void *vctx)
 	rc = MR(uc)->payment_get(MRS(uc), uc->tx, c->id, true, &p);
 	if (rc == CF_ENOTFOUND)
 		return cf__fail(uc, CF_ENOTFOUND, CF_SLUG_NOT_FOUND, "", "no such payment");
-	if (rc < 0 || (rc = cf__money_scheme(uc, p.scheme_id, &s)) < 0 ||
+	if (rc < 0 || (rc = cf__load_scheme(uc, p.scheme_id, &s)) < 0 ||
 	    (rc = cf__money_who(uc, &s, &who)) < 0)
 		return rc;
 	if (!(who.manager || who.agent)) {

@@ -18,7 +18,7 @@ static int load_prize(cf_uc *uc, const char *auction_id, bool lock, cf_prize *p,
 	rc = MR(uc)->prize_get(MRS(uc), uc->tx, auction_id, lock, p);
 	if (rc == CF_ENOTFOUND)
 		return cf__fail(uc, CF_ENOTFOUND, CF_SLUG_NOT_FOUND, "", "no such settled auction");
-	if (rc < 0 || (rc = cf__money_scheme(uc, p->scheme_id, s)) < 0)
+	if (rc < 0 || (rc = cf__load_scheme(uc, p->scheme_id, s)) < 0)
 		return rc;
 	return cf__money_who(uc, s, who);
 }
@@ -316,7 +316,7 @@ static int do_disb_approve(cf_uc *uc, void *vctx)
 		return cf__fail(uc, CF_ECONFLICT, CF_SLUG_ALREADY_APPROVED, "",
 		                "the disbursement is approved already");
 	if ((rc = MR(uc)->prize_get(MRS(uc), uc->tx, d->auction_id, true, &p)) < 0 ||
-	    (rc = cf__money_scheme(uc, d->scheme_id, &s)) < 0)
+	    (rc = cf__load_scheme(uc, d->scheme_id, &s)) < 0)
 		return rc;
 	/* payout, and the withheld subscriptions into the winner's advance */
 	if ((rc = cf_ledger_payout(d->ticket_no, d->amount, lines, 4, &n)) < 0 ||

@@ -57,40 +57,13 @@ static int resolve(cf_scheme_params *p, cf_error *err)
 	return CF_OK;
 }
 
-static int load_scheme(cf_uc *uc, const char *id, cf_scheme *s)
-{
-	int rc;
-
-	if (!cf__is_uuid(id))
-		return cf__fail(uc, CF_ENOTFOUND, CF_SLUG_NOT_FOUND, "", "no such scheme");
-	rc = uc->app->p.schemes.get(uc->app->p.schemes.self, uc->tx, id, s);
-	if (rc == CF_ENOTFOUND)
-		return cf__fail(uc, CF_ENOTFOUND, CF_SLUG_NOT_FOUND, "", "no such scheme");
-	return rc;
-}
-
-static int holds_ticket(cf_uc *uc, const char *scheme_id, const char *user_id, bool *out)
-{
-	cf_ticket_array t = {0};
-	int rc = uc->app->p.tickets.list_by_scheme(uc->app->p.tickets.self, uc->tx, scheme_id, &t);
-
-	*out = false;
-	if (rc < 0)
-		return rc;
-	for (size_t i = 0; i < t.count; i++)
-		if (strcmp(t.items[i].user_id, user_id) == 0)
-			*out = true;
-	cf_ticket_array_free(&t);
-	return CF_OK;
-}
-
 /* May the actor read scheme s? Subscribers: enrolling or holding a ticket. */
 static int can_read(cf_uc *uc, const cf_scheme *s, bool *ok)
 {
 	*ok = true;
 	if (uc->actor->role != CF_ROLE_SUBSCRIBER || s->status == CF_SCHEME_ENROLLING)
 		return CF_OK;
-	return holds_ticket(uc, s->id, uc->actor->user_id, ok);
+	return cf__holds_ticket(uc, s->id, uc->actor->user_id, ok);
 }
 
 static int require_read(cf_uc *uc, const cf_scheme *s)
@@ -281,7 +254,7 @@ static int do_get(cf_uc *uc, void *vctx)
 
 	if ((rc = cf__require_auth(uc)) < 0)
 		return rc;
-	if ((rc = load_scheme(uc, c->id, c->out)) < 0)
+	if ((rc = cf__load_scheme(uc, c->id, c->out)) < 0)
 		return rc;
 	return require_read(uc, c->out);
 }
@@ -394,7 +367,7 @@ static int do_update(cf_uc *uc, void *vctx)
 
 	if ((rc = cf__require_auth(uc)) < 0)
 		return rc;
-	if ((rc = load_scheme(uc, c->id, s)) < 0 || (rc = require_manage(uc, s)) < 0)
+	if ((rc = cf__load_scheme(uc, c->id, s)) < 0 || (rc = require_manage(uc, s)) < 0)
 		return rc;
 	if (c->req->expected_row_version != 0 && c->req->expected_row_version != s->row_version)
 		return cf__fail(uc, CF_ECONFLICT, CF_SLUG_CONFLICT, "",
@@ -447,7 +420,7 @@ static int do_open(cf_uc *uc, void *vctx)
 
 	if ((rc = cf__require_auth(uc)) < 0)
 		return rc;
-	if ((rc = load_scheme(uc, c->id, s)) < 0 || (rc = require_manage(uc, s)) < 0)
+	if ((rc = cf__load_scheme(uc, c->id, s)) < 0 || (rc = require_manage(uc, s)) < 0)
 		return rc;
 	if (s->status != CF_SCHEME_DRAFT)
 		return cf__fail(uc, CF_ECONFLICT, CF_SLUG_SCHEME_NOT_DRAFT, "",
@@ -488,7 +461,7 @@ static int do_agent(cf_uc *uc, void *vctx)
 
 	if ((rc = cf__require_auth(uc)) < 0)
 		return rc;
-	if ((rc = load_scheme(uc, c->scheme_id, &s)) < 0 || (rc = require_manage(uc, &s)) < 0)
+	if ((rc = cf__load_scheme(uc, c->scheme_id, &s)) < 0 || (rc = require_manage(uc, &s)) < 0)
 		return rc;
 	if (c->assign) {
 		cf_user_row *u;
@@ -573,7 +546,7 @@ static int do_enrol(cf_uc *uc, void *vctx)
 	rc = uc->app->p.tickets.lock_scheme(uc->app->p.tickets.self, uc->tx, c->scheme_id);
 	if (rc == CF_ENOTFOUND)
 		return cf__fail(uc, CF_ENOTFOUND, CF_SLUG_NOT_FOUND, "", "no such scheme");
-	if (rc < 0 || (rc = load_scheme(uc, c->scheme_id, &s)) < 0)
+	if (rc < 0 || (rc = cf__load_scheme(uc, c->scheme_id, &s)) < 0)
 		return rc;
 	if (r == CF_ROLE_SUBSCRIBER) {
 		if ((rc = require_read(uc, &s)) < 0)
@@ -667,7 +640,7 @@ static int do_members(cf_uc *uc, void *vctx)
 	cf_ticket_array_free(c->out);
 	if ((rc = cf__require_auth(uc)) < 0)
 		return rc;
-	if ((rc = load_scheme(uc, c->scheme_id, &s)) < 0 || (rc = is_staff(uc, &s, &staff)) < 0)
+	if ((rc = cf__load_scheme(uc, c->scheme_id, &s)) < 0 || (rc = is_staff(uc, &s, &staff)) < 0)
 		return rc;
 	if (!staff && uc->actor->role != CF_ROLE_SUBSCRIBER)
 		return cf__fail(uc, CF_EFORBIDDEN, CF_SLUG_FORBIDDEN, "",
@@ -726,7 +699,7 @@ static int do_commence(cf_uc *uc, void *vctx)
 		return cf__fail(uc, CF_ENOTFOUND, CF_SLUG_NOT_FOUND, "", "no such scheme");
 	if (rc < 0)
 		return rc;
-	if ((rc = load_scheme(uc, c->id, s)) < 0 || (rc = require_manage(uc, s)) < 0)
+	if ((rc = cf__load_scheme(uc, c->id, s)) < 0 || (rc = require_manage(uc, s)) < 0)
 		return rc;
 	if (s->status != CF_SCHEME_ENROLLING)
 		return cf__fail(uc, CF_ECONFLICT, CF_SLUG_SCHEME_NOT_ENROLLING, "",
@@ -741,7 +714,7 @@ static int do_commence(cf_uc *uc, void *vctx)
 	if (s->params.first_prize_to_foreman) {
 		bool has = false;
 
-		if ((rc = holds_ticket(uc, s->id, s->foreman_id, &has)) < 0)
+		if ((rc = cf__holds_ticket(uc, s->id, s->foreman_id, &has)) < 0)
 			return rc;
 		if (!has)
 			return cf_error_rule(uc->err, CF_RULE_FOREMAN_TICKET_REQUIRED, NULL);
@@ -799,7 +772,7 @@ static int do_schedule(cf_uc *uc, void *vctx)
 	cf_schedule_free(c->out);
 	if ((rc = cf__require_auth(uc)) < 0)
 		return rc;
-	if ((rc = load_scheme(uc, c->id, &s)) < 0 || (rc = require_read(uc, &s)) < 0)
+	if ((rc = cf__load_scheme(uc, c->id, &s)) < 0 || (rc = require_read(uc, &s)) < 0)
 		return rc;
 	rows = calloc((size_t)s.params.member_count, sizeof *rows);
 	if (rows == NULL)

@@ -37,7 +37,7 @@ static int do_statement(cf_uc *uc, void *vctx)
 	cf_statement_free(st);
 	if ((rc = cf__require_auth(uc)) < 0 || (rc = cf__money_ready(uc)) < 0)
 		return rc;
-	if ((rc = cf__money_scheme(uc, c->scheme_id, &s)) < 0 ||
+	if ((rc = cf__load_scheme(uc, c->scheme_id, &s)) < 0 ||
 	    (rc = cf__money_who(uc, &s, &who)) < 0)
 		return rc;
 	rc = uc->app->p.tickets.get(uc->app->p.tickets.self, uc->tx, s.id, c->ticket_no, &t);
@@ -207,7 +207,7 @@ static int do_ledger(cf_uc *uc, void *vctx)
 	c->out->next_cursor[0] = '\0';
 	if ((rc = cf__require_auth(uc)) < 0 || (rc = cf__money_ready(uc)) < 0)
 		return rc;
-	if ((rc = cf__money_scheme(uc, c->scheme_id, &s)) < 0 ||
+	if ((rc = cf__load_scheme(uc, c->scheme_id, &s)) < 0 ||
 	    (rc = cf__money_who(uc, &s, &who)) < 0)
 		return rc;
 	if (!who.staff) {
@@ -555,7 +555,7 @@ static int do_report(cf_uc *uc, void *vctx)
 		cf_scheme s;
 		cf_money_who who;
 
-		if ((rc = cf__money_scheme(uc, c->q->scheme_id, &s)) < 0 ||
+		if ((rc = cf__load_scheme(uc, c->q->scheme_id, &s)) < 0 ||
 		    (rc = cf__money_who(uc, &s, &who)) < 0)
 			return rc;
 		if (!who.staff)

@@ -97,21 +97,11 @@ const char *cf_schedule_row_status_name(cf_schedule_row_status s)
 	return "";
 }
 
-#define DEFINE_ARRAY_FREE(fn, type)                                                                \
-	void fn(type *l)                                                                           \
-	{                                                                                          \
-		if (l == NULL)                                                                     \
-			return;                                                                    \
-		free(l->items);                                                                    \
-		l->items = NULL;                                                                   \
-		l->count = 0;                                                                      \
-	}
-
-DEFINE_ARRAY_FREE(cf_user_array_free, cf_user_array)
-DEFINE_ARRAY_FREE(cf_scheme_array_free, cf_scheme_array)
-DEFINE_ARRAY_FREE(cf_ticket_array_free, cf_ticket_array)
-DEFINE_ARRAY_FREE(cf_audit_array_free, cf_audit_array)
-DEFINE_ARRAY_FREE(cf_user_row_array_free, cf_user_row_array)
+CF__DEFINE_ARRAY_FREE(cf_user_array_free, cf_user_array)
+CF__DEFINE_ARRAY_FREE(cf_scheme_array_free, cf_scheme_array)
+CF__DEFINE_ARRAY_FREE(cf_ticket_array_free, cf_ticket_array)
+CF__DEFINE_ARRAY_FREE(cf_audit_array_free, cf_audit_array)
+CF__DEFINE_ARRAY_FREE(cf_user_row_array_free, cf_user_row_array)
 
 void cf_user_page_free(cf_user_page *p)
 {
