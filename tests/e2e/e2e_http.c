@@ -547,3 +547,22 @@ void e2e_scheme_start(int port, const char *token, const char *scheme, const cha
 	}
 	scheme_post(port, token, scheme, "commence", commence_body, 200);
 }
+
+int e2e_setup_failed(e2e_server *s)
+{
+	e2e_server_stop(s);
+	printf("0%%: Checks: 1, Failures: 1, Errors: 0\n");
+	return EXIT_FAILURE;
+}
+
+int e2e_run_suite(e2e_server *s, Suite *suite)
+{
+	SRunner *sr = srunner_create(suite);
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	e2e_server_stop(s);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include <check.h>
 #include <cjson/cJSON.h>
 
 /** The SECRET_KEY the server under test signs its tokens with. */
@@ -120,5 +121,17 @@ void e2e_expect(const e2e_resp *r, int status);
 void e2e_scheme_start(int port, const char *token, const char *scheme, const char *agent_id,
                       const char *first_member, const char (*other_members)[37], int n,
                       const char *commence_body);
+
+/**
+ * A runner's set-up failed: stop the server, print a failing Check summary
+ * line ("0%: Checks: 1, Failures: 1, Errors: 0") and return EXIT_FAILURE
+ * (for main to return). The runner prints its own reason on stderr first.
+ */
+int e2e_setup_failed(e2e_server *s);
+/**
+ * Run the suite (CK_NORMAL: its summary line is printed), free it and stop
+ * the server. Returns EXIT_SUCCESS when no test failed, else EXIT_FAILURE.
+ */
+int e2e_run_suite(e2e_server *s, Suite *suite);
 
 #endif

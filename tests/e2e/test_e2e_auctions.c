@@ -557,25 +557,13 @@ int main(void)
 	        "create-admin", "--email",          ADMIN_EMAIL, "--full-name",
 	        "Root",         "--password-stdin", NULL};
 	char out[1024];
-	SRunner *sr;
-	int failed;
 
-	if (e2e_server_start(&srv, NULL) < 0) {
-		e2e_server_stop(&srv);
-		printf("0%%: Checks: 1, Failures: 1, Errors: 0\n");
-		return EXIT_FAILURE;
-	}
+	if (e2e_server_start(&srv, NULL) < 0)
+		return e2e_setup_failed(&srv);
 	if (e2e_server_run(&srv, create_admin, ADMIN_PASSWORD "\n", out, sizeof out) != 0 ||
 	    login(ADMIN_EMAIL, ADMIN_PASSWORD, admin_token) != 200) {
 		fprintf(stderr, "test_e2e_auctions: create-admin/login failed: %s\n", out);
-		e2e_server_stop(&srv);
-		printf("0%%: Checks: 1, Failures: 1, Errors: 0\n");
-		return EXIT_FAILURE;
+		return e2e_setup_failed(&srv);
 	}
-	sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	e2e_server_stop(&srv);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return e2e_run_suite(&srv, suite());
 }

@@ -831,24 +831,19 @@ int main(void)
 	static const char *const env[] = {"CHITFUND_ACCESS_LOG=1", "CHITFUND_LOG_LEVEL=debug",
 	                                  NULL};
 	char out[1024];
-	SRunner *sr;
 	int failed;
 
 	snprintf(log_path, sizeof log_path, "/tmp/cf-e2e-authz-%d.log", (int)getpid());
 	unlink(log_path);
 	e2e_server_stderr_to(log_path);
 	if (e2e_server_start(&srv, env) < 0) {
-		e2e_server_stop(&srv);
 		fprintf(stderr, "test_e2e_authz: cannot start the server under test\n");
-		printf("0%%: Checks: 1, Failures: 1, Errors: 0\n");
-		return EXIT_FAILURE;
+		return e2e_setup_failed(&srv);
 	}
 	if (e2e_server_run(&srv, create_admin, PASSWORD "\n", out, sizeof out) != 0 ||
 	    login(ADMIN_EMAIL, tok[ADMIN], NULL) != 200) {
 		fprintf(stderr, "test_e2e_authz: create-admin/login failed: %s\n", out);
-		e2e_server_stop(&srv);
-		printf("0%%: Checks: 1, Failures: 1, Errors: 0\n");
-		return EXIT_FAILURE;
+		return e2e_setup_failed(&srv);
 	}
 	{
 		e2e_resp r;
@@ -860,11 +855,7 @@ int main(void)
 			e2e_resp_free(&r);
 		}
 	}
-	sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	e2e_server_stop(&srv);
+	failed = e2e_run_suite(&srv, suite());
 	unlink(log_path);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return failed;
 }

@@ -599,17 +599,13 @@ int main(void)
 
 	if (e2e_server_start(&srv, NULL) < 0 || start_b() < 0) {
 		stop_b();
-		e2e_server_stop(&srv);
-		printf("0%%: Checks: 1, Failures: 1, Errors: 0\n");
-		return EXIT_FAILURE;
+		return e2e_setup_failed(&srv);
 	}
 	if (e2e_server_run(&srv, create_admin, ADMIN_PASSWORD "\n", out, sizeof out) != 0 ||
 	    login(ADMIN_EMAIL, ADMIN_PASSWORD, admin_token) != 200) {
 		fprintf(stderr, "test_e2e_live: create-admin/login failed: %s\n", out);
 		stop_b();
-		e2e_server_stop(&srv);
-		printf("0%%: Checks: 1, Failures: 1, Errors: 0\n");
-		return EXIT_FAILURE;
+		return e2e_setup_failed(&srv);
 	}
 	sr = srunner_create(suite());
 	srunner_run_all(sr, CK_NORMAL);

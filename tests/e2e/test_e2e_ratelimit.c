@@ -185,19 +185,10 @@ int main(void)
 	static const char *const env[] = {"CHITFUND_RATE_LIMIT_RPS=1",
 	                                  "CHITFUND_RATE_LIMIT_BURST=3",
 	                                  "CHITFUND_TRUSTED_PROXIES=127.0.0.1", NULL};
-	SRunner *sr;
-	int failed;
 
 	if (e2e_server_start(&srv, env) < 0) {
-		e2e_server_stop(&srv);
 		fprintf(stderr, "test_e2e_ratelimit: cannot start the server under test\n");
-		printf("0%%: Checks: 1, Failures: 1, Errors: 0\n");
-		return EXIT_FAILURE;
+		return e2e_setup_failed(&srv);
 	}
-	sr = srunner_create(ratelimit_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	e2e_server_stop(&srv);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return e2e_run_suite(&srv, ratelimit_suite());
 }
