@@ -353,30 +353,46 @@ static int cmp_inst(const void *x, const void *y)
 	return (a->installment_no > b->installment_no) - (a->installment_no < b->installment_no);
 }
 
+/* The auctions keep() holds for, sorted by cmp, at most limit of them. */
+static int list_auctions(cf_memory_auctions *m, cf_mem_keep_fn keep, const void *arg,
+                         int (*cmp)(const void *, const void *), size_t limit,
+                         cf_auction_row_array *out)
+{
+	int rc = cf_mem_select(&m->t.v[A_AUCTIONS], a_size[A_AUCTIONS], keep, arg,
+	                       (void **)&out->items, &out->count);
+
+	if (rc < 0)
+		return rc;
+	qsort(out->items, out->count, sizeof *out->items, cmp);
+	if (out->count > limit)
+		out->count = limit;
+	return CF_OK;
+}
+
+typedef struct scheme_after {
+	const char *scheme_id;
+	int32_t after;
+} scheme_after;
+
+static bool in_scheme_after(const void *row, const void *arg)
+{
+	const cf_auction_row *r = row;
+	const scheme_after *k = arg;
+
+	return strcmp(r->scheme_id, k->scheme_id) == 0 && r->installment_no > k->after;
+}
+
 static int a_list(void *self, cf_tx *tx, const char *scheme_id, int32_t after, size_t limit,
                   cf_auction_row_array *out)
 {
 	cf_memory_auctions *m = self;
 	int rc = enter(m, tx);
-	cf_auction_row *items;
-	size_t n = 0;
+	scheme_after k = {scheme_id, after};
 
 	memset(out, 0, sizeof *out);
 	if (rc < 0)
 		return rc;
-	items = malloc((CNT(m, A_AUCTIONS) + 1) * sizeof *items);
-	if (items == NULL)
-		return CF_ENOMEM;
-	for (size_t i = 0; i < CNT(m, A_AUCTIONS); i++) {
-		const cf_auction_row *r = &ROWS(m, cf_auction_row, A_AUCTIONS)[i];
-
-		if (strcmp(r->scheme_id, scheme_id) == 0 && r->installment_no > after)
-			items[n++] = *r;
-	}
-	qsort(items, n, sizeof *items, cmp_inst);
-	out->items = items;
-	out->count = n < limit ? n : limit;
-	return CF_OK;
+	return list_auctions(m, in_scheme_after, &k, cmp_inst, limit, out);
 }
 
 static int cmp_due(const void *x, const void *y)
@@ -390,33 +406,26 @@ static int cmp_due(const void *x, const void *y)
 	return strcmp(a->id, b->id);
 }
 
+/* Due to open or close at *(const int64_t *)now_ms. */
+static bool is_due(const void *row, const void *now_ms)
+{
+	const cf_auction_row *r = row;
+	int64_t now = *(const int64_t *)now_ms;
+
+	return (r->status == CF_AUCTION_SCHEDULED && r->opens_at_ms > 0 && r->opens_at_ms <= now) ||
+	       (r->status == CF_AUCTION_OPEN && r->closes_at_ms > 0 && r->closes_at_ms <= now);
+}
+
 static int a_list_due(void *self, cf_tx *tx, int64_t now_ms, size_t limit,
                       cf_auction_row_array *out)
 {
 	cf_memory_auctions *m = self;
 	int rc = enter(m, tx);
-	cf_auction_row *items;
-	size_t n = 0;
 
 	memset(out, 0, sizeof *out);
 	if (rc < 0)
 		return rc;
-	items = malloc((CNT(m, A_AUCTIONS) + 1) * sizeof *items);
-	if (items == NULL)
-		return CF_ENOMEM;
-	for (size_t i = 0; i < CNT(m, A_AUCTIONS); i++) {
-		const cf_auction_row *r = &ROWS(m, cf_auction_row, A_AUCTIONS)[i];
-
-		if ((r->status == CF_AUCTION_SCHEDULED && r->opens_at_ms > 0 &&
-		     r->opens_at_ms <= now_ms) ||
-		    (r->status == CF_AUCTION_OPEN && r->closes_at_ms > 0 &&
-		     r->closes_at_ms <= now_ms))
-			items[n++] = *r;
-	}
-	qsort(items, n, sizeof *items, cmp_due);
-	out->items = items;
-	out->count = n < limit ? n : limit;
-	return CF_OK;
+	return list_auctions(m, is_due, &now_ms, cmp_due, limit, out);
 }
 
 /* ---- bids ---- */
