@@ -223,6 +223,21 @@ static int new_refresh_token(cf_app *app, char text[CF_REFRESH_TOKEN_MAX],
 	return cf__sha256_hex(app, text, 64, hash);
 }
 
+/* Audit action on user u with u as the acting user (login, refresh). */
+static int audit_as_user(cf_uc *uc, const cf_user_row *u, const char *action)
+{
+	cf_actor who = *uc->actor;
+	const cf_actor *saved = uc->actor;
+	int rc;
+
+	memcpy(who.user_id, u->id, sizeof who.user_id);
+	who.role = u->role;
+	uc->actor = &who;
+	rc = cf__audit(uc, action, "user", u->id, "{}");
+	uc->actor = saved;
+	return rc;
+}
+
 int cf__issue_pair(cf_uc *uc, const cf_user_row *u, const char *family_id, cf_token_pair *out)
 {
 	cf_app *app = uc->app;
@@ -379,17 +394,8 @@ static int do_login_finish(cf_uc *uc, void *vctx)
 	}
 	if ((rc = cf__issue_pair(uc, u, NULL, c->out)) < 0)
 		goto done;
-	{
-		/* the acting user is the one logging in */
-		cf_actor who = *uc->actor;
-		const cf_actor *saved = uc->actor;
-
-		memcpy(who.user_id, u->id, sizeof who.user_id);
-		who.role = u->role;
-		uc->actor = &who;
-		rc = cf__audit(uc, "auth.login", "user", u->id, "{}");
-		uc->actor = saved;
-	}
+	/* the acting user is the one logging in */
+	rc = audit_as_user(uc, u, "auth.login");
 done:
 	free(u);
 	return rc;
@@ -515,16 +521,7 @@ static int do_refresh(cf_uc *uc, void *vctx)
 		goto done;
 	if ((rc = cf__issue_pair(uc, u, t.family_id, c->out)) < 0)
 		goto done;
-	{
-		cf_actor who = *uc->actor;
-		const cf_actor *saved = uc->actor;
-
-		memcpy(who.user_id, u->id, sizeof who.user_id);
-		who.role = u->role;
-		uc->actor = &who;
-		rc = cf__audit(uc, "auth.refresh", "user", u->id, "{}");
-		uc->actor = saved;
-	}
+	rc = audit_as_user(uc, u, "auth.refresh");
 done:
 	free(u);
 	return rc;

@@ -27,10 +27,7 @@ static int do_list(cf_uc *uc, void *vctx)
 	int rc;
 
 	cf_defaulter_array_free(c->out);
-	if ((rc = cf__require_auth(uc)) < 0 || (rc = cf__money_ready(uc)) < 0)
-		return rc;
-	if ((rc = cf__load_scheme(uc, c->scheme_id, &s)) < 0 ||
-	    (rc = cf__money_who(uc, &s, &who)) < 0)
+	if ((rc = cf__money_enter(uc, c->scheme_id, &s, &who)) < 0)
 		return rc;
 	if (!who.staff)
 		return cf__fail(uc, CF_EFORBIDDEN, CF_SLUG_FORBIDDEN, "",
@@ -120,10 +117,7 @@ static int do_member(cf_uc *uc, void *vctx)
 	int rc;
 
 	memset(&tm, 0, sizeof tm);
-	if ((rc = cf__require_auth(uc)) < 0 || (rc = cf__money_ready(uc)) < 0)
-		return rc;
-	if ((rc = cf__load_scheme(uc, c->scheme_id, &s)) < 0 ||
-	    (rc = cf__money_who(uc, &s, &who)) < 0)
+	if ((rc = cf__money_enter(uc, c->scheme_id, &s, &who)) < 0)
 		return rc;
 	if (!who.manager)
 		return cf__fail(uc, CF_EFORBIDDEN, CF_SLUG_FORBIDDEN, "",
@@ -423,9 +417,7 @@ static int do_terminate(cf_uc *uc, void *vctx)
 	char summary[320];
 	int rc;
 
-	if ((rc = cf__require_auth(uc)) < 0 || (rc = cf__money_ready(uc)) < 0)
-		return rc;
-	if ((rc = cf__load_scheme(uc, c->id, s)) < 0 || (rc = cf__money_who(uc, s, &who)) < 0)
+	if ((rc = cf__money_enter(uc, c->id, s, &who)) < 0)
 		return rc;
 	if (!who.manager)
 		return cf__fail(uc, CF_EFORBIDDEN, CF_SLUG_FORBIDDEN, "",

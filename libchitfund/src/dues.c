@@ -135,6 +135,16 @@ int cf__money_ready(cf_uc *uc)
 	return CF_OK;
 }
 
+int cf__money_enter(cf_uc *uc, const char *scheme_id, cf_scheme *s, cf_money_who *w)
+{
+	int rc;
+
+	if ((rc = cf__require_auth(uc)) < 0 || (rc = cf__money_ready(uc)) < 0 ||
+	    (rc = cf__load_scheme(uc, scheme_id, s)) < 0)
+		return rc;
+	return cf__money_who(uc, s, w);
+}
+
 int cf__money_who(cf_uc *uc, const cf_scheme *s, cf_money_who *w)
 {
 	cf_role r = uc->actor->role;

@@ -20,6 +20,13 @@ typedef struct cf_money_who {
 	bool manager; /**< admin, system, its foreman */
 	bool agent;   /**< an agent assigned to it */
 } cf_money_who;
+
+/**
+ * The opening of most money use cases: an authenticated actor, the money
+ * ports configured, scheme_id loaded into *s (cf__load_scheme) and what the
+ * actor is to it in *w (cf__money_who). The first error is returned.
+ */
+int cf__money_enter(cf_uc *uc, const char *scheme_id, cf_scheme *s, cf_money_who *w);
 int cf__money_who(cf_uc *uc, const cf_scheme *s, cf_money_who *w);
 
 /** A ticket's money state loaded for change (account locked). */

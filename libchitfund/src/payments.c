@@ -404,10 +404,7 @@ static int do_list(cf_uc *uc, void *vctx)
 
 	cf_payment_page_free(c->out);
 	c->out->next_cursor[0] = '\0';
-	if ((rc = cf__require_auth(uc)) < 0 || (rc = cf__money_ready(uc)) < 0)
-		return rc;
-	if ((rc = cf__load_scheme(uc, c->scheme_id, &s)) < 0 ||
-	    (rc = cf__money_who(uc, &s, &who)) < 0)
+	if ((rc = cf__money_enter(uc, c->scheme_id, &s, &who)) < 0)
 		return rc;
 	if (!who.staff && uc->actor->role != CF_ROLE_SUBSCRIBER)
 		return cf__fail(uc, CF_EFORBIDDEN, CF_SLUG_FORBIDDEN, "", "not allowed");

@@ -35,10 +35,7 @@ static int do_statement(cf_uc *uc, void *vctx)
 
 	memset(&tm, 0, sizeof tm);
 	cf_statement_free(st);
-	if ((rc = cf__require_auth(uc)) < 0 || (rc = cf__money_ready(uc)) < 0)
-		return rc;
-	if ((rc = cf__load_scheme(uc, c->scheme_id, &s)) < 0 ||
-	    (rc = cf__money_who(uc, &s, &who)) < 0)
+	if ((rc = cf__money_enter(uc, c->scheme_id, &s, &who)) < 0)
 		return rc;
 	rc = uc->app->p.tickets.get(uc->app->p.tickets.self, uc->tx, s.id, c->ticket_no, &t);
 	if (rc == CF_ENOTFOUND ||
@@ -205,10 +202,7 @@ static int do_ledger(cf_uc *uc, void *vctx)
 
 	cf_ledger_view_free(c->out);
 	c->out->next_cursor[0] = '\0';
-	if ((rc = cf__require_auth(uc)) < 0 || (rc = cf__money_ready(uc)) < 0)
-		return rc;
-	if ((rc = cf__load_scheme(uc, c->scheme_id, &s)) < 0 ||
-	    (rc = cf__money_who(uc, &s, &who)) < 0)
+	if ((rc = cf__money_enter(uc, c->scheme_id, &s, &who)) < 0)
 		return rc;
 	if (!who.staff) {
 		if (uc->actor->role == CF_ROLE_SUBSCRIBER)
