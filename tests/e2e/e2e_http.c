@@ -566,3 +566,31 @@ int e2e_run_suite(e2e_server *s, Suite *suite)
 	e2e_server_stop(s);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
+
+static const char *resp_str(const e2e_resp *r, const char *name)
+{
+	const cJSON *v = r->json ? cJSON_GetObjectItemCaseSensitive(r->json, name) : NULL;
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+int e2e_login(int port, const char *email, const char *password, char *access, char *refresh,
+              size_t refresh_size)
+{
+	char body[512];
+	e2e_resp r;
+	int st;
+
+	snprintf(body, sizeof body, "{\"email\":\"%s\",\"password\":\"%s\"}", email, password);
+	if (e2e_request(port, "POST", "/api/v1/auth/login", "Content-Type: application/json\r\n",
+	                body, strlen(body), &r) != 0)
+		return -1;
+	st = r.status;
+	if (st == 200) {
+		snprintf(access, 1200, "%s", resp_str(&r, "access_token"));
+		if (refresh)
+			snprintf(refresh, refresh_size, "%s", resp_str(&r, "refresh_token"));
+	}
+	e2e_resp_free(&r);
+	return st;
+}

@@ -134,4 +134,14 @@ int e2e_setup_failed(e2e_server *s);
  */
 int e2e_run_suite(e2e_server *s, Suite *suite);
 
+/**
+ * POST /api/v1/auth/login with email and password, without any Check
+ * assertion (usable before the tests run and from threads). On 200 the
+ * access token is copied to access (1200 bytes) and, when refresh is not
+ * NULL, the refresh token to refresh (refresh_size bytes). Returns the
+ * status, or -1 when no response came.
+ */
+int e2e_login(int port, const char *email, const char *password, char *access, char *refresh,
+              size_t refresh_size);
+
 #endif

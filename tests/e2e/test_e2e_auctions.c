@@ -64,20 +64,8 @@ static void assert_problem(const e2e_resp *r, int status, const char *slug)
 
 static int login(const char *email, const char *password, char *access)
 {
-	char body[512];
-	e2e_resp r;
-	int st;
-
-	snprintf(body, sizeof body, "{\"email\":\"%s\",\"password\":\"%s\"}", email, password);
 	/* no ck_assert here: main() logs the admin in outside any test */
-	if (e2e_request(srv.port, "POST", "/api/v1/auth/login",
-	                "Content-Type: application/json\r\n", body, strlen(body), &r) != 0)
-		return 0;
-	st = r.status;
-	if (st == 200)
-		snprintf(access, 1200, "%s", jstr(r.json, "access_token"));
-	e2e_resp_free(&r);
-	return st;
+	return e2e_login(srv.port, email, password, access, NULL, 0);
 }
 
 typedef struct user {

@@ -81,22 +81,7 @@ static void expect_slug(e2e_resp *r, int status, const char *slug, const char *w
 
 static int login(const char *email, char *token, char *refresh)
 {
-	char body[512];
-	e2e_resp r;
-	int st;
-
-	snprintf(body, sizeof body, "{\"email\":\"%s\",\"password\":\"" PASSWORD "\"}", email);
-	if (e2e_request(srv.port, "POST", "/api/v1/auth/login",
-	                "Content-Type: application/json\r\n", body, strlen(body), &r) != 0)
-		return -1;
-	st = r.status;
-	if (st == 200) {
-		snprintf(token, 1200, "%s", jstr(&r, "access_token"));
-		if (refresh)
-			snprintf(refresh, 600, "%s", jstr(&r, "refresh_token"));
-	}
-	e2e_resp_free(&r);
-	return st;
+	return e2e_login(srv.port, email, PASSWORD, token, refresh, 600);
 }
 
 /* Register a user, give it a role (admin PATCH), log in. */

@@ -138,16 +138,7 @@ static long long jint(const cJSON *o, const char *name)
 
 static int login(const char *email, const char *password, char *access)
 {
-	char body[512];
-	e2e_resp r;
-	int st;
-
-	snprintf(body, sizeof body, "{\"email\":\"%s\",\"password\":\"%s\"}", email, password);
-	st = req_port(srv.port, "POST", "/api/v1/auth/login", NULL, body, &r);
-	if (st == 200)
-		snprintf(access, 1200, "%s", jstr(r.json, "access_token"));
-	e2e_resp_free(&r);
-	return st;
+	return e2e_login(srv.port, email, password, access, NULL, 0);
 }
 
 typedef struct user {

@@ -66,20 +66,9 @@ static void expect_problem(e2e_resp *r, int status, const char *slug)
 
 static int login(const char *email, char *token)
 {
-	char body[512];
-	e2e_resp r;
-	int st;
-
-	snprintf(body, sizeof body, "{\"email\":\"%s\",\"password\":\"%s\"}", email,
-	         strcmp(email, ADMIN_EMAIL) == 0 ? ADMIN_PASSWORD : PASSWORD);
-	if (e2e_request(srv.port, "POST", "/api/v1/auth/login",
-	                "Content-Type: application/json\r\n", body, strlen(body), &r) != 0)
-		return -1;
-	st = r.status;
-	if (st == 200)
-		snprintf(token, 1200, "%s", jstr(&r, "access_token"));
-	e2e_resp_free(&r);
-	return st;
+	return e2e_login(srv.port, email,
+	                 strcmp(email, ADMIN_EMAIL) == 0 ? ADMIN_PASSWORD : PASSWORD, token, NULL,
+	                 0);
 }
 
 /* Who was registered with which token buffer (for relogin). */

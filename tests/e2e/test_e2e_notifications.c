@@ -49,19 +49,7 @@ static void expect_problem(e2e_resp *r, int status, const char *slug)
 
 static int login(const char *email, const char *password, char *token)
 {
-	char body[512];
-	e2e_resp r;
-	int st;
-
-	snprintf(body, sizeof body, "{\"email\":\"%s\",\"password\":\"%s\"}", email, password);
-	if (e2e_request(srv.port, "POST", "/api/v1/auth/login",
-	                "Content-Type: application/json\r\n", body, strlen(body), &r) != 0)
-		return -1;
-	st = r.status;
-	if (st == 200)
-		snprintf(token, 1200, "%s", jstr(r.json, "access_token"));
-	e2e_resp_free(&r);
-	return st;
+	return e2e_login(srv.port, email, password, token, NULL, 0);
 }
 
 static void user(const char *role, char *id, char *token)
