@@ -594,3 +594,25 @@ int e2e_login(int port, const char *email, const char *password, char *access, c
 	e2e_resp_free(&r);
 	return st;
 }
+
+void e2e_user(int port, const char *admin_token, const char *role, const char *email,
+              const char *password, const char *full_name, char *id, size_t id_size, char *token)
+{
+	char body[512], path[128];
+	e2e_resp r;
+
+	snprintf(body, sizeof body, "{\"email\":\"%s\",\"password\":\"%s\",\"full_name\":\"%s\"}",
+	         email, password, full_name);
+	e2e_call(port, "POST", "/api/v1/auth/register", NULL, NULL, body, &r);
+	e2e_expect(&r, 201);
+	snprintf(id, id_size, "%s", resp_str(&r, "id"));
+	e2e_resp_free(&r);
+	if (strcmp(role, "subscriber") != 0) {
+		snprintf(path, sizeof path, "/api/v1/users/%s", id);
+		snprintf(body, sizeof body, "{\"role\":\"%s\"}", role);
+		e2e_call(port, "PATCH", path, admin_token, NULL, body, &r);
+		e2e_expect(&r, 200);
+		e2e_resp_free(&r);
+	}
+	ck_assert_int_eq(e2e_login(port, email, password, token, NULL, 0), 200);
+}

@@ -144,4 +144,13 @@ int e2e_run_suite(e2e_server *s, Suite *suite);
 int e2e_login(int port, const char *email, const char *password, char *access, char *refresh,
               size_t refresh_size);
 
+/**
+ * Register a user (email, password, full_name), give it role as the admin
+ * (admin_token) unless role is "subscriber", and log it in: its id goes to
+ * id (id_size bytes), its access token to token (1200 bytes). Each step must
+ * succeed (201, 200, 200), else the running Check test fails.
+ */
+void e2e_user(int port, const char *admin_token, const char *role, const char *email,
+              const char *password, const char *full_name, char *id, size_t id_size, char *token);
+
 #endif

@@ -75,23 +75,11 @@ typedef struct user {
 
 static void make_user(const char *role, user *u)
 {
-	char email[128], body[512], path[128];
-	e2e_resp r;
+	char email[128], name[64];
 
 	snprintf(email, sizeof email, "%s.%d.%d@e2e-auctions.test", role, (int)getpid(), ++seq);
-	snprintf(body, sizeof body,
-	         "{\"email\":\"%s\",\"password\":\"" PASSWORD "\",\"full_name\":\"Asha %d\"}",
-	         email, seq);
-	ck_assert_int_eq(req("POST", "/api/v1/auth/register", NULL, NULL, body, &r), 201);
-	snprintf(u->id, sizeof u->id, "%s", jstr(r.json, "id"));
-	e2e_resp_free(&r);
-	if (strcmp(role, "subscriber") != 0) {
-		snprintf(path, sizeof path, "/api/v1/users/%s", u->id);
-		snprintf(body, sizeof body, "{\"role\":\"%s\"}", role);
-		ck_assert_int_eq(req("PATCH", path, admin_token, NULL, body, &r), 200);
-		e2e_resp_free(&r);
-	}
-	ck_assert_int_eq(login(email, PASSWORD, u->token), 200);
+	snprintf(name, sizeof name, "Asha %d", seq);
+	e2e_user(srv.port, admin_token, role, email, PASSWORD, name, u->id, sizeof u->id, u->token);
 }
 
 /* A running scheme with n tickets: ticket 1 to the foreman, ticket t to subs[t-2]. */

@@ -148,23 +148,11 @@ typedef struct user {
 
 static void make_user(const char *role, user *u)
 {
-	char email[128], body[512], path[128];
-	e2e_resp r;
+	char email[128], name[64];
 
 	snprintf(email, sizeof email, "%s.%d.%d@e2e-live.test", role, (int)getpid(), ++seq);
-	snprintf(body, sizeof body,
-	         "{\"email\":\"%s\",\"password\":\"" PASSWORD "\",\"full_name\":\"Ravi %d\"}",
-	         email, seq);
-	ck_assert_int_eq(req_port(srv.port, "POST", "/api/v1/auth/register", NULL, body, &r), 201);
-	snprintf(u->id, sizeof u->id, "%s", jstr(r.json, "id"));
-	e2e_resp_free(&r);
-	if (strcmp(role, "subscriber") != 0) {
-		snprintf(path, sizeof path, "/api/v1/users/%s", u->id);
-		snprintf(body, sizeof body, "{\"role\":\"%s\"}", role);
-		ck_assert_int_eq(req_port(srv.port, "PATCH", path, admin_token, body, &r), 200);
-		e2e_resp_free(&r);
-	}
-	ck_assert_int_eq(login(email, PASSWORD, u->token), 200);
+	snprintf(name, sizeof name, "Ravi %d", seq);
+	e2e_user(srv.port, admin_token, role, email, PASSWORD, name, u->id, sizeof u->id, u->token);
 }
 
 static user g_foreman, g_subs[CLIENTS];

@@ -92,25 +92,10 @@ static void relogin(char *token)
 /* Register a user with a role; fills id (37) and token (1200). */
 static void user(const char *role, char *id, char *token)
 {
-	char email[128], body[512], path[128];
-	e2e_resp r;
+	char email[128];
 
 	snprintf(email, sizeof email, "%s.%d.%d@money.e2e", role, (int)getpid(), ++seq);
-	snprintf(body, sizeof body,
-	         "{\"email\":\"%s\",\"password\":\"" PASSWORD "\",\"full_name\":\"Money User\"}",
-	         email);
-	req("POST", "/api/v1/auth/register", NULL, NULL, body, &r);
-	e2e_expect(&r, 201);
-	snprintf(id, 37, "%s", jstr(&r, "id"));
-	e2e_resp_free(&r);
-	if (strcmp(role, "subscriber") != 0) {
-		snprintf(path, sizeof path, "/api/v1/users/%s", id);
-		snprintf(body, sizeof body, "{\"role\":\"%s\"}", role);
-		req("PATCH", path, admin_token, NULL, body, &r);
-		e2e_expect(&r, 200);
-		e2e_resp_free(&r);
-	}
-	ck_assert_int_eq(login(email, token), 200);
+	e2e_user(srv.port, admin_token, role, email, PASSWORD, "Money User", id, 37, token);
 	if (nreg < (int)(sizeof reg / sizeof reg[0])) {
 		snprintf(reg[nreg].email, sizeof reg[nreg].email, "%s", email);
 		reg[nreg++].token = token;

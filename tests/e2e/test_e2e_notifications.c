@@ -54,25 +54,10 @@ static int login(const char *email, const char *password, char *token)
 
 static void user(const char *role, char *id, char *token)
 {
-	char email[128], body[512], path[128];
-	e2e_resp r;
+	char email[128];
 
 	snprintf(email, sizeof email, "%s.%d.%d@notify.e2e", role, (int)getpid(), ++seq);
-	snprintf(body, sizeof body,
-	         "{\"email\":\"%s\",\"password\":\"" PASSWORD "\",\"full_name\":\"Notified\"}",
-	         email);
-	req("POST", "/api/v1/auth/register", NULL, NULL, body, &r);
-	e2e_expect(&r, 201);
-	snprintf(id, 37, "%s", jstr(r.json, "id"));
-	e2e_resp_free(&r);
-	if (strcmp(role, "subscriber") != 0) {
-		snprintf(path, sizeof path, "/api/v1/users/%s", id);
-		snprintf(body, sizeof body, "{\"role\":\"%s\"}", role);
-		req("PATCH", path, admin_token, NULL, body, &r);
-		e2e_expect(&r, 200);
-		e2e_resp_free(&r);
-	}
-	ck_assert_int_eq(login(email, PASSWORD, token), 200);
+	e2e_user(srv.port, admin_token, role, email, PASSWORD, "Notified", id, 37, token);
 }
 
 static char foreman_id[37], foreman_tok[1200], agent_id[37], agent_tok[1200];
