@@ -263,6 +263,8 @@ static char **g_env; /* the server's environment (built once) */
 /* CHITFUND_TEST_NOW=..., changed by e2e_server_restart_at */
 static char g_test_now[96] = "CHITFUND_TEST_NOW=" E2E_TEST_NOW;
 
+static char *g_port_var; /* the PORT=... entry of the server's environment */
+
 static void build_env(e2e_server *s, const char *const *extra)
 {
 	static char vars[16][1200];
@@ -278,6 +280,7 @@ static void build_env(e2e_server *s, const char *const *extra)
 	snprintf(vars[k], sizeof vars[k], "DATABASE_URL=%s", s->db_url);
 	env[n++] = vars[k++];
 	snprintf(vars[k], sizeof vars[k], "PORT=%d", s->port);
+	g_port_var = vars[k];
 	env[n++] = vars[k++];
 	snprintf(vars[k], sizeof vars[k], "CHITFUND_MIGRATIONS_DIR=%s/migrations", cwd);
 	env[n++] = vars[k++];
@@ -475,6 +478,14 @@ int e2e_server_restart_at(e2e_server *s, const char *test_now)
 		waitpid(s->pid, &st, 0);
 		s->pid = 0;
 	}
+	if (serve(s) == 0)
+		return 0;
+	/* the freed port was taken in between (another process on the machine): a new one */
+	fprintf(stderr, "e2e: restarting on a new port\n");
+	s->port = e2e_free_port();
+	if (g_port_var == NULL)
+		return -1;
+	snprintf(g_port_var, 1200, "PORT=%d", s->port);
 	return serve(s);
 }
 
