@@ -26,6 +26,7 @@
 #include "chitfund/adapters/postgres.h"
 #include "chitfund/adapters/postgres_money.h"
 #include "chitfund/money.h"
+#include "chitfund/notifications.h"
 #if defined(__has_include)
 #if __has_include("chitfund/adapters/system.h")
 #include "chitfund/adapters/system.h"
@@ -37,6 +38,7 @@
 #include "chitfund/sys/ports.h"
 #include "chitfund/users.h"
 #include "chitfund/version.h"
+#include "deliver.h"
 #include "http_log.h"
 #include "http_server.h"
 #include "live.h"
@@ -152,6 +154,17 @@ static int pool_stats(void *ud, cf_http_pool_stats *out)
 	return 0;
 }
 
+/* Block SIGINT and SIGTERM (into *set) before any thread exists, so all inherit the
+ * mask and the main thread alone waits for them; ignore SIGPIPE. */
+static void block_stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
 static int cmd_serve(void)
 {
 	stack s;
@@ -162,12 +175,7 @@ static int cmd_serve(void)
 	int sig = 0, rc;
 
 	memset(&s, 0, sizeof s);
-	/* Block the stop signals before any thread exists, so all inherit the mask. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	block_stop_signals(&set);
 
 	if ((rc = open_pool(&s, true, &err)) < 0 || (rc = ready(&s, &err)) < 0 ||
 	    (rc = build_app(&s, &err)) < 0 ||
@@ -308,6 +316,71 @@ static int cmd_create_admin(int argc, char **argv)
 	return 0;
 }
 
+/* `deliver [--once]`: post the notification outbox to CHITFUND_NOTIFY_URL until SIGTERM. */
+static int cmd_deliver(int argc, char **argv)
+{
+	stack s;
+	cf_error err = CF_ERROR_INIT;
+	cf_actor sys;
+	cf_server_webhook w;
+	cf_delivery_result res;
+	sigset_t set;
+	bool once = false;
+	int rc = 0;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--once") != 0) {
+			fprintf(stderr, "usage: chitfund-server deliver [--once]\n");
+			return 2;
+		}
+		once = true;
+	}
+	memset(&s, 0, sizeof s);
+	block_stop_signals(&set);
+	if (open_pool(&s, true, &err) < 0 ||
+	    cf_server_webhook_parse(&w, s.env.notify_url, s.env.notify_timeout_ms, &err) < 0 ||
+	    build_app(&s, &err) < 0) {
+		die_err("cannot deliver", &err);
+		stack_free(&s);
+		return 2;
+	}
+	cf_actor_anonymous(&sys, "deliver", "");
+	sys.role = CF_ROLE_SYSTEM;
+	mg_init_library(0);
+	for (;;) {
+		struct timespec ts = {s.env.notify_interval_ms / 1000,
+		                      (long)(s.env.notify_interval_ms % 1000) * 1000000L};
+
+		if (cf_notifications_deliver(s.app, &sys, (size_t)s.env.notify_batch,
+		                             cf_server_webhook_send, &w, &res, &err) < 0) {
+			die_err("delivery failed", &err);
+			rc = 2;
+			if (once)
+				break;
+		} else if (res.delivered + res.failed > 0) {
+			cJSON *f = cJSON_CreateObject();
+
+			cJSON_AddNumberToObject(f, "delivered", (double)res.delivered);
+			cJSON_AddNumberToObject(f, "failed", (double)res.failed);
+			cf_http_log("info", "notifications", f);
+		}
+		if (once) {
+			printf("deliver: delivered %zu, failed %zu\n",
+			       rc ? (size_t)0 : res.delivered, rc ? (size_t)0 : res.failed);
+			break;
+		}
+		/* a full batch of successes: more may wait; otherwise rest (a signal ends it) */
+		if (rc == 0 && res.failed == 0 && res.delivered == (size_t)s.env.notify_batch)
+			continue;
+		rc = 0;
+		if (sigtimedwait(&set, NULL, &ts) > 0)
+			break;
+	}
+	mg_exit_library();
+	stack_free(&s);
+	return rc;
+}
+
 static int cmd_verify(void)
 {
 	stack s;
@@ -351,7 +424,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 	        "usage: chitfund-server serve | migrate | create-admin --email E [--full-name N] "
-	        "[--password-stdin] | verify | verify-lot FILE|- | version\n");
+	        "[--password-stdin] | verify | verify-lot FILE|- | deliver [--once] | version\n");
 }
 
 int main(int argc, char **argv)
@@ -370,6 +443,8 @@ int main(int argc, char **argv)
 		rc = cmd_create_admin(argc - 2, argv + 2);
 	else if (strcmp(argv[1], "verify") == 0)
 		rc = cmd_verify();
+	else if (strcmp(argv[1], "deliver") == 0)
+		rc = cmd_deliver(argc - 2, argv + 2);
 	else if (strcmp(argv[1], "verify-lot") == 0)
 		rc = cf_server_verify_lot(argc > 2 ? argv[2] : "-");
 	else if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {

@@ -69,7 +69,7 @@ static int secret_text(cf_server_env *e, cf_error *err)
 int cf_server_env_read(cf_server_env *e, bool need_secret, cf_error *err)
 {
 	const cf_config *c = &e->cfg;
-	long long timeout, keep, alog, rps, burst, cache, early;
+	long long timeout, keep, alog, rps, burst, cache, early, nbatch, nint, ntimeout;
 	const char *docs;
 	int rc;
 
@@ -93,6 +93,9 @@ int cf_server_env_read(cf_server_env *e, bool need_secret, cf_error *err)
 	                  CF_HTTP_RATELIMIT_MAX, &burst, err)) < 0 ||
 	    (rc = env_int("CHITFUND_CACHE_ENTRIES", 4096, 0, 1 << 24, &cache, err)) < 0 ||
 	    (rc = env_int("CHITFUND_EARLY_RELEASE", 1, 0, 1, &early, err)) < 0 ||
+	    (rc = env_int("CHITFUND_NOTIFY_BATCH", 100, 1, 1000, &nbatch, err)) < 0 ||
+	    (rc = env_int("CHITFUND_NOTIFY_INTERVAL_MS", 1000, 10, 3600000, &nint, err)) < 0 ||
+	    (rc = env_int("CHITFUND_NOTIFY_TIMEOUT_MS", 5000, 100, 600000, &ntimeout, err)) < 0 ||
 	    (rc = secret_text(e, err)) < 0)
 		goto fail;
 	if (snprintf(e->listen, sizeof e->listen, "%s:%d", c->listen, c->port) >=
@@ -107,6 +110,10 @@ int cf_server_env_read(cf_server_env *e, bool need_secret, cf_error *err)
 	e->pool_wait_ms = c->pool_wait_ms;
 	e->cache_entries = (size_t)cache; /* 0: no read cache */
 	e->early_release = early != 0;    /* decision 0007 */
+	e->notify_batch = (int)nbatch;
+	e->notify_interval_ms = (int)nint;
+	e->notify_timeout_ms = (int)ntimeout;
+	e->notify_url = getenv("CHITFUND_NOTIFY_URL"); /* checked by `deliver` only */
 	cf_http_config_init(&e->http);
 	e->http.listen = e->listen;
 	e->http.num_threads = c->threads;

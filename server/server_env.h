@@ -40,8 +40,12 @@ typedef struct cf_server_env {
 	char listen[300];         /**< "127.0.0.1:8080" */
 	int pool_size;
 	int pool_wait_ms;
-	size_t cache_entries; /**< CHITFUND_CACHE_ENTRIES (default 4096; 0: no read cache) */
-	bool early_release;   /**< CHITFUND_EARLY_RELEASE (default 1; decision 0007) */
+	size_t cache_entries;   /**< CHITFUND_CACHE_ENTRIES (default 4096; 0: no read cache) */
+	bool early_release;     /**< CHITFUND_EARLY_RELEASE (default 1; decision 0007) */
+	const char *notify_url; /**< CHITFUND_NOTIFY_URL (deliver: the webhook) or NULL */
+	int notify_batch;       /**< CHITFUND_NOTIFY_BATCH (default 100) */
+	int notify_interval_ms; /**< CHITFUND_NOTIFY_INTERVAL_MS: idle wait (default 1000) */
+	int notify_timeout_ms;  /**< CHITFUND_NOTIFY_TIMEOUT_MS: per post (default 5000) */
 	cf_http_config http;
 	cf_app_config app;
 	char secret_text[2 * CF_CONFIG_SECRET_MAX + 1]; /**< storage behind secret_key */

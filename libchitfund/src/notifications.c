@@ -206,3 +206,77 @@ int cf_notification_mark_read(cf_app *app, const cf_actor *actor, const char *id
 	memset(out, 0, sizeof *out);
 	return cf__run(app, actor, do_read, &c, err);
 }
+
+/* ---- delivery (the outbox's worker side) ---- */
+
+typedef struct deliver_ctx {
+	size_t limit;
+	cf_notification_send_fn send;
+	void *send_ctx;
+	cf_delivery_result *out;
+} deliver_ctx;
+
+static int do_deliver(cf_uc *uc, void *vctx)
+{
+	deliver_ctx *c = vctx;
+	cf_notification_array batch = {0};
+	int rc;
+
+	memset(c->out, 0, sizeof *c->out); /* a retried unit starts over */
+	if ((rc = cf__require_auth(uc)) < 0)
+		return rc;
+	if (uc->actor->role != CF_ROLE_SYSTEM && uc->actor->role != CF_ROLE_ADMIN)
+		return cf__fail(uc, CF_EFORBIDDEN, CF_SLUG_FORBIDDEN, "",
+		                "only the system or an admin delivers notifications");
+	if (NR(uc)->version == 0)
+		return cf__fail(uc, CF_ENOTSUPPORTED, "internal-error", "",
+		                "notifications are not configured");
+	rc = NR(uc)->next_undelivered(NR(uc)->self, uc->tx, c->limit, &batch);
+	for (size_t i = 0; rc >= 0 && i < batch.count; i++) {
+		cf_user_row u;
+		cf_notification_recipient to;
+		bool ok;
+
+		memset(&to, 0, sizeof to);
+		rc = uc->app->p.users.get(uc->app->p.users.self, uc->tx, batch.items[i].user_id,
+		                          &u);
+		if (rc < 0)
+			break;
+		cf__copy(to.email, sizeof to.email, u.email);
+		cf__copy(to.phone, sizeof to.phone, u.phone);
+		cf__copy(to.full_name, sizeof to.full_name, u.full_name);
+		to.active = u.is_active;
+		ok = c->send(c->send_ctx, &batch.items[i], &to) == CF_OK;
+		rc = NR(uc)->mark_delivered(NR(uc)->self, uc->tx, batch.items[i].id, ok,
+		                            uc->now_ms);
+		if (rc >= 0 && ok)
+			c->out->delivered++;
+		else if (rc >= 0)
+			c->out->failed++;
+	}
+	cf_notification_array_free(&batch);
+	return rc < 0 ? rc : CF_OK;
+}
+
+int cf_notifications_deliver(cf_app *app, const cf_actor *actor, size_t limit,
+                             cf_notification_send_fn send, void *ctx, cf_delivery_result *out,
+                             cf_error *err)
+{
+	deliver_ctx c;
+
+	if (out)
+		memset(out, 0, sizeof *out);
+	if (err)
+		memset(err, 0, sizeof *err);
+	if (limit < 1 || limit > 1000)
+		return cf_error_set(err, CF_EINVALID, CF_SLUG_VALIDATION, "limit",
+		                    "limit must be 1 to 1000");
+	if (send == NULL || out == NULL)
+		return cf_error_set(err, CF_EINVALID, CF_SLUG_VALIDATION, "",
+		                    "a sender and a result are required");
+	c.limit = limit;
+	c.send = send;
+	c.send_ctx = ctx;
+	c.out = out;
+	return cf__run(app, actor, do_deliver, &c, err);
+}

@@ -5,17 +5,24 @@
  * nobody else; a refused payment tells nobody; another user's notification
  * cannot be marked read (404); the owner's mark answers 200 with read_at;
  * paging and validation; a draw opened and settled tells every member; the
- * rows wait in the outbox (delivered_at IS NULL) for a delivery worker.
+ * rows wait in the outbox (delivered_at IS NULL) for a delivery worker;
+ * `chitfund-server deliver --once` posts them to a webhook (CHITFUND_NOTIFY_URL):
+ * refused by the hook, each counts an attempt and stays; accepted, each is
+ * marked delivered and not sent again.
  */
 #include <check.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <civetweb.h>
+
 #include "e2e_http.h"
 
 static e2e_server srv;
+static int hook_port; /* the webhook this test runs; the server's CHITFUND_NOTIFY_URL */
 static char admin_token[1200];
 static int seq;
 
@@ -93,6 +100,58 @@ static int pay(const char *token, const char *key, int ticket, long amount, cons
 	         ticket, amount, method);
 	snprintf(hdr, sizeof hdr, "Idempotency-Key: %s-%d\r\n", key, (int)getpid());
 	return req("POST", "/api/v1/payments", token, hdr, body, r);
+}
+
+/* ---- a webhook receiver (runs inside the test's process) ---- */
+
+#define HOOK_MAX 32
+static pthread_mutex_t hook_mu = PTHREAD_MUTEX_INITIALIZER;
+static int hook_status = 500, hook_n;
+static char *hook_body[HOOK_MAX];
+static char hook_key[HOOK_MAX][64];
+
+static int hook_handler(struct mg_connection *conn, void *cbdata)
+{
+	const char *key = mg_get_header(conn, "Idempotency-Key");
+	char buf[8192];
+	size_t len = 0;
+	int n, status;
+
+	(void)cbdata;
+	while (len < sizeof buf - 1 && (n = mg_read(conn, buf + len, sizeof buf - 1 - len)) > 0)
+		len += (size_t)n;
+	buf[len] = '\0';
+	pthread_mutex_lock(&hook_mu);
+	status = hook_status;
+	if (hook_n < HOOK_MAX) {
+		hook_body[hook_n] = strdup(buf);
+		snprintf(hook_key[hook_n], sizeof hook_key[hook_n], "%s", key ? key : "");
+		hook_n++;
+	}
+	pthread_mutex_unlock(&hook_mu);
+	mg_printf(conn, "HTTP/1.1 %d Hook\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+	          status);
+	return status;
+}
+
+static void hook_reset(int status)
+{
+	pthread_mutex_lock(&hook_mu);
+	for (int i = 0; i < hook_n; i++)
+		free(hook_body[i]);
+	hook_n = 0;
+	hook_status = status;
+	pthread_mutex_unlock(&hook_mu);
+}
+
+/* `chitfund-server deliver --once`; its line must read want. */
+static void deliver_once(const char *want)
+{
+	static const char *const args[] = {"deliver", "--once", NULL};
+	char out[256];
+
+	ck_assert_int_eq(e2e_server_run(&srv, args, NULL, out, sizeof out), 0);
+	ck_assert_msg(strstr(out, want) != NULL, "deliver said: %s (want %s)", out, want);
 }
 
 /* Number of the token's notifications of kind (NULL: all) on its first page. */
@@ -231,6 +290,55 @@ START_TEST(test_notifications_over_http)
 	                         out, sizeof out),
 	                 0);
 	ck_assert_str_eq(out, "7"); /* 1 receipt + 3 opened + 3 settled */
+
+	/* the delivery worker: a hook that refuses, then one that accepts */
+	{
+		char port[16];
+		const char *opts[] = {"listening_ports", port, "num_threads", "4", NULL};
+		struct mg_callbacks cb;
+		struct mg_context *hook;
+		cJSON *b;
+
+		snprintf(port, sizeof port, "127.0.0.1:%d", hook_port);
+		memset(&cb, 0, sizeof cb);
+		hook = mg_start(&cb, NULL, opts);
+		ck_assert_ptr_nonnull(hook);
+		mg_set_request_handler(hook, "/hook", hook_handler, NULL);
+		hook_reset(500);
+		deliver_once("delivered 0, failed 7");
+		ck_assert_int_eq(hook_n, 7);
+		ck_assert_int_eq(e2e_sql(&srv,
+		                         "SELECT count(*) FROM notifications WHERE delivered_at IS "
+		                         "NULL AND attempts = 1",
+		                         out, sizeof out),
+		                 0);
+		ck_assert_str_eq(out, "7");
+		hook_reset(200);
+		deliver_once("delivered 7, failed 0");
+		ck_assert_int_eq(hook_n, 7);
+		for (int i = 0; i < hook_n; i++) { /* well-formed, addressed, keyed by its id */
+			b = cJSON_Parse(hook_body[i]);
+			ck_assert_ptr_nonnull(b);
+			ck_assert_str_eq(jstr(b, "id"), hook_key[i]);
+			ck_assert_ptr_nonnull(jstr(b, "kind"));
+			ck_assert_ptr_nonnull(
+			        strstr(jstr(cJSON_GetObjectItemCaseSensitive(b, "to"), "email"),
+			               "@notify.e2e"));
+			ck_assert(cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(b, "body")));
+			cJSON_Delete(b);
+		}
+		ck_assert_int_eq(e2e_sql(&srv,
+		                         "SELECT count(*) FROM notifications WHERE delivered_at IS "
+		                         "NULL",
+		                         out, sizeof out),
+		                 0);
+		ck_assert_str_eq(out, "0");
+		hook_reset(200);
+		deliver_once("delivered 0, failed 0"); /* nothing is sent twice */
+		ck_assert_int_eq(hook_n, 0);
+		mg_stop(hook);
+		hook_reset(500);
+	}
 }
 END_TEST
 
@@ -251,7 +359,13 @@ int main(void)
 	                                           "--password-stdin", NULL};
 	char out[1024];
 
-	if (e2e_server_start(&srv, NULL) < 0) {
+	static char hook_url[96];
+	const char *env[] = {hook_url, NULL};
+
+	hook_port = e2e_free_port();
+	snprintf(hook_url, sizeof hook_url, "CHITFUND_NOTIFY_URL=http://127.0.0.1:%d/hook",
+	         hook_port);
+	if (e2e_server_start(&srv, env) < 0) {
 		fprintf(stderr, "test_e2e_notifications: cannot start the server under test\n");
 		return e2e_setup_failed(&srv);
 	}

@@ -335,6 +335,91 @@ START_TEST(test_draw_notifies_every_member)
 }
 END_TEST
 
+/* A channel that refuses its first call and records what it accepted. */
+typedef struct channel {
+	int calls;
+	int refuse_first;
+	char accepted[8][CF_ID_SIZE];
+	int n_accepted;
+} channel;
+
+static int channel_send(void *ctx, const cf_notification *n, const cf_notification_recipient *to)
+{
+	channel *ch = ctx;
+
+	ck_assert_str_ne(to->email, ""); /* the holder's contact comes along */
+	ck_assert(to->active);
+	if (ch->calls++ < ch->refuse_first)
+		return CF_EUNAVAILABLE;
+	ck_assert_int_lt(ch->n_accepted, 8);
+	memcpy(ch->accepted[ch->n_accepted++], n->id, CF_ID_SIZE);
+	return CF_OK;
+}
+
+START_TEST(test_delivery_worker)
+{
+	cf_payment_view v;
+	cf_actor sys;
+	cf_delivery_result res;
+	cf_error err = CF_ERROR_INIT;
+	channel ch;
+	cf_notification_page p;
+
+	at((cf_date){2026, 4, 1});
+	make_scheme();
+	for (int32_t t = 2; t <= 4; t++) {
+		ck_assert_int_eq(pay(&agent, t, RS(5000), CF_PAY_CASH, &v), CF_OK);
+		cf_payment_view_free(&v);
+	}
+	cf_actor_anonymous(&sys, "deliver", "");
+	sys.role = CF_ROLE_SYSTEM;
+	/* refusals first: the arguments, and who may run it */
+	memset(&ch, 0, sizeof ch);
+	ck_assert_int_eq(cf_notifications_deliver(env.app, &sys, 0, channel_send, &ch, &res, &err),
+	                 CF_EINVALID);
+	ck_assert_str_eq(err.field, "limit");
+	ck_assert_int_eq(
+	        cf_notifications_deliver(env.app, &agent, 10, channel_send, &ch, &res, &err),
+	        CF_EFORBIDDEN);
+	ck_assert_int_eq(ch.calls, 0);
+	/* the channel refuses the first: 2 delivered, 1 failed */
+	ch.refuse_first = 1;
+	ck_assert_int_eq(cf_notifications_deliver(env.app, &sys, 10, channel_send, &ch, &res, &err),
+	                 CF_OK);
+	ck_assert_uint_eq(res.delivered, 2);
+	ck_assert_uint_eq(res.failed, 1);
+	/* the failed one comes back next time, with its attempt counted, and is delivered */
+	ck_assert_int_eq(cf_notifications_deliver(env.app, &sys, 10, channel_send, &ch, &res, &err),
+	                 CF_OK);
+	ck_assert_uint_eq(res.delivered, 1);
+	ck_assert_uint_eq(res.failed, 0);
+	ck_assert_int_eq(ch.n_accepted, 3);
+	ck_assert_str_ne(ch.accepted[0], ch.accepted[1]);
+	ck_assert_str_ne(ch.accepted[1], ch.accepted[2]);
+	ck_assert_str_ne(ch.accepted[0], ch.accepted[2]);
+	/* nothing left */
+	ck_assert_int_eq(cf_notifications_deliver(env.app, &sys, 10, channel_send, &ch, &res, &err),
+	                 CF_OK);
+	ck_assert_uint_eq(res.delivered + res.failed, 0);
+	ck_assert_int_eq(ch.calls, 4);
+	/* the holder's feed shows the delivery and the failed attempt */
+	p = feed(&subs[0]);
+	ck_assert_uint_eq(p.notifications.count, 1);
+	ck_assert_int_ne(p.notifications.items[0].delivered_at_ms, 0);
+	cf_notification_page_free(&p);
+	{
+		int attempts = 0;
+
+		for (int i = 0; i < 3; i++) {
+			p = feed(&subs[i]);
+			attempts += p.notifications.items[0].attempts;
+			cf_notification_page_free(&p);
+		}
+		ck_assert_int_eq(attempts, 1);
+	}
+}
+END_TEST
+
 START_TEST(test_without_port)
 {
 	cf_payment_view v;
@@ -367,6 +452,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_failed_payment_notifies_nobody);
 	tcase_add_test(tc, test_own_only_mark_read_and_pages);
 	tcase_add_test(tc, test_draw_notifies_every_member);
+	tcase_add_test(tc, test_delivery_worker);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(tn, setup_without, teardown);
 	tcase_set_timeout(tn, 60);

@@ -13,6 +13,7 @@
 #ifndef CHITFUND_NOTIFICATIONS_H
 #define CHITFUND_NOTIFICATIONS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -76,6 +77,44 @@ int cf_notifications_list(cf_app *app, const cf_actor *actor, const char *cursor
  */
 int cf_notification_mark_read(cf_app *app, const cf_actor *actor, const char *id,
                               cf_notification *out, cf_error *err);
+
+/** Where a notification goes: its user's contact details at delivery time. */
+typedef struct cf_notification_recipient {
+	char email[CF_EMAIL_SIZE];
+	char phone[CF_PHONE_SIZE]; /**< "" when none */
+	char full_name[CF_NAME_SIZE];
+	bool active; /**< false: deactivated (the channel may drop it) */
+} cf_notification_recipient;
+
+/**
+ * Hand one notification to the delivery channel (an email or SMS gateway,
+ * a webhook), with its recipient's contact details. CF_OK: the channel accepted it; anything else:
+ * not delivered, try again later. Called inside the delivery transaction: it should return within a
+ * bounded time.
+ */
+typedef int (*cf_notification_send_fn)(void *ctx, const cf_notification *n,
+                                       const cf_notification_recipient *to);
+
+/** What one delivery batch did. */
+typedef struct cf_delivery_result {
+	size_t delivered; /**< accepted by the channel, now marked delivered */
+	size_t failed;    /**< refused or unreachable; their attempts count went up */
+} cf_delivery_result;
+
+/**
+ * Deliver the outbox: take up to limit undelivered notifications (1..1000;
+ * else CF_EINVALID field "limit"), oldest first, locked so that concurrent
+ * workers skip them, pass each to send, and record the outcome (delivered
+ * at the clock's now, or one more failed attempt), in one unit of work.
+ * Delivery is at least once: a channel that accepted a notification may
+ * see it again if the unit of work then fails, so it should deduplicate on
+ * the notification id. Only the system actor or an admin may run it
+ * (CF_EFORBIDDEN); CF_EUNAUTHENTICATED, CF_ENOTSUPPORTED (no notification
+ * port). *out is filled on CF_OK.
+ */
+int cf_notifications_deliver(cf_app *app, const cf_actor *actor, size_t limit,
+                             cf_notification_send_fn send, void *ctx, cf_delivery_result *out,
+                             cf_error *err);
 
 #ifdef __cplusplus
 }
