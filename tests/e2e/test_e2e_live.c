@@ -323,6 +323,22 @@ static void *close_main(void *arg)
 	return NULL;
 }
 
+/* Send msg over the socket; the answer must be an error frame with slug. */
+static void ws_refused(cf_ws_client *c, const char *msg, const char *slug)
+{
+	const char *data;
+	size_t len;
+	int op;
+	cJSON *e;
+
+	ck_assert_int_eq(cf_ws_client_send_text(c, msg, strlen(msg), NULL), CF_OK);
+	ck_assert_int_eq(cf_ws_client_recv(c, &op, &data, &len, 10000, NULL), CF_OK);
+	e = cJSON_Parse(data);
+	ck_assert_str_eq(jstr(e, "type"), "error");
+	ck_assert_str_eq(jstr(e, "slug"), slug);
+	cJSON_Delete(e);
+}
+
 START_TEST(test_32_clients_two_servers_fan_out)
 {
 	char auction[40], path[160];
@@ -379,36 +395,18 @@ START_TEST(test_32_clients_two_servers_fan_out)
 
 		snprintf(msg, sizeof msg, "{\"type\":\"bid\",\"ticket_no\":%d,\"discount\":%lld}",
 		         2, discounts[accepted]); /* not higher: refused */
-		ck_assert_int_eq(cf_ws_client_send_text(w[0], msg, strlen(msg), NULL), CF_OK);
-		ck_assert_int_eq(cf_ws_client_recv(w[0], &op, &data, &len, 10000, NULL), CF_OK);
-		e = cJSON_Parse(data);
-		ck_assert_str_eq(jstr(e, "type"), "error");
-		ck_assert_str_eq(jstr(e, "slug"), "bid-not-higher");
-		cJSON_Delete(e);
+		ws_refused(w[0], msg, "bid-not-higher");
 		/* a fraction of a paisa, or a fractional ticket: refused, never truncated */
 		snprintf(msg, sizeof msg, "{\"type\":\"bid\",\"ticket_no\":2,\"discount\":%lld.5}",
 		         discounts[accepted] + RS(1000));
-		ck_assert_int_eq(cf_ws_client_send_text(w[0], msg, strlen(msg), NULL), CF_OK);
-		ck_assert_int_eq(cf_ws_client_recv(w[0], &op, &data, &len, 10000, NULL), CF_OK);
-		e = cJSON_Parse(data);
-		ck_assert_str_eq(jstr(e, "type"), "error");
-		ck_assert_str_eq(jstr(e, "slug"), "validation-error");
-		cJSON_Delete(e);
+		ws_refused(w[0], msg, "validation-error");
 		snprintf(msg, sizeof msg, "{\"type\":\"bid\",\"ticket_no\":2.5,\"discount\":%lld}",
 		         discounts[accepted] + RS(1000));
-		ck_assert_int_eq(cf_ws_client_send_text(w[0], msg, strlen(msg), NULL), CF_OK);
-		ck_assert_int_eq(cf_ws_client_recv(w[0], &op, &data, &len, 10000, NULL), CF_OK);
-		e = cJSON_Parse(data);
-		ck_assert_str_eq(jstr(e, "slug"), "validation-error");
-		cJSON_Delete(e);
+		ws_refused(w[0], msg, "validation-error");
 		/* another's ticket: forbidden */
 		snprintf(msg, sizeof msg, "{\"type\":\"bid\",\"ticket_no\":%d,\"discount\":%lld}",
 		         5, discounts[accepted] + RS(1000));
-		ck_assert_int_eq(cf_ws_client_send_text(w[0], msg, strlen(msg), NULL), CF_OK);
-		ck_assert_int_eq(cf_ws_client_recv(w[0], &op, &data, &len, 10000, NULL), CF_OK);
-		e = cJSON_Parse(data);
-		ck_assert_str_eq(jstr(e, "slug"), "forbidden");
-		cJSON_Delete(e);
+		ws_refused(w[0], msg, "forbidden");
 		/* accepted over the socket of server A: seen on B */
 		discounts[accepted + 1] = discounts[accepted] + RS(500);
 		snprintf(msg, sizeof msg, "{\"type\":\"bid\",\"ticket_no\":%d,\"discount\":%lld}",
