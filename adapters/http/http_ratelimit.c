@@ -14,6 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "cf_infra/hash.h"
+
 #include "http_private.h"
 
 #define UNIT 1000000
@@ -41,12 +43,8 @@ struct cf_http_ratelimit {
 /* FNV-1a over at most KEY_MAX - 1 bytes (what the entry keeps). */
 static uint64_t key_hash(const char *k)
 {
-	uint64_t h = 1469598103934665603ull;
+	uint64_t h = cf_fnv1a(k, strnlen(k, CF_HTTP_RATELIMIT_KEY_MAX - 1));
 
-	for (size_t i = 0; i < CF_HTTP_RATELIMIT_KEY_MAX - 1 && k[i]; i++) {
-		h ^= (unsigned char)k[i];
-		h *= 1099511628211ull;
-	}
 	return h ^ (h >> 29);
 }
 

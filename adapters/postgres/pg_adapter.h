@@ -49,7 +49,7 @@ struct cf_tx {
  */
 int cf_pgad_cache_lookup(cf_tx *tx, int kind, const char *id, void *out, uint64_t *gen);
 void cf_pgad_cache_fill(cf_tx *tx, int kind, const char *id, const void *val, uint64_t gen);
-int cf_pgad_cache_touch(cf_tx *tx, int kind, const char *id);
+void cf_pgad_cache_touch(cf_tx *tx, int kind, const char *id);
 void cf_pgad_cache_tx_end(cf_tx *tx);
 void cf_pgad_cache_free(cf_pgad_cache *c);
 

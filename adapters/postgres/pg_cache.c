@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "cf_infra/pg_notify.h"
+#include "cf_infra/hash.h"
 #include "pg_adapter.h"
 
 #define CF_PGAD_CACHE_WAYS    4
@@ -66,13 +67,7 @@ static const char *const kind_name[CF_PGAD_CACHE_KINDS] = {"users", "schemes"};
 
 static uint64_t key_hash(const char *k)
 {
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-
-	for (; *k; k++) {
-		h ^= (unsigned char)*k;
-		h *= 1099511628211ULL;
-	}
-	return h;
+	return cf_fnv1a(k, strlen(k));
 }
 
 static slot_hdr *slot_at(table *t, size_t set, size_t way)
@@ -269,10 +264,10 @@ void cf_pgad_cache_fill(cf_tx *tx, int kind, const char *id, const void *val, ui
 	pthread_mutex_unlock(mu);
 }
 
-int cf_pgad_cache_touch(cf_tx *tx, int kind, const char *id)
+void cf_pgad_cache_touch(cf_tx *tx, int kind, const char *id)
 {
 	if (tx == NULL || tx->store == NULL || tx->store->cache == NULL)
-		return CF_OK;
+		return;
 	if (tx->n_touched < CF_PGAD_TX_TOUCHED && strlen(id) < CF_ID_SIZE) {
 		tx->touched[tx->n_touched].kind = kind;
 		memcpy(tx->touched[tx->n_touched].id, id, strlen(id) + 1);
@@ -280,7 +275,6 @@ int cf_pgad_cache_touch(cf_tx *tx, int kind, const char *id)
 	} else {
 		tx->touched_overflow = true;
 	}
-	return CF_OK;
 }
 
 void cf_pgad_cache_tx_end(cf_tx *tx)

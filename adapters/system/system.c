@@ -14,6 +14,7 @@
 #include "cf_infra/clock.h"
 #include "cf_infra/config.h"
 #include "cf_infra/crypto.h"
+#include "cf_infra/hash.h"
 #include "cf_infra/jwt.h"
 #include "cf_infra/log.h"
 #include "cf_infra/password.h"
@@ -125,14 +126,9 @@ static int sys_issue(void *self, const cf_token_claims *claims, char *out, size_
 /* The set of a token: its last bytes are the signature, already uniform. */
 static size_t memo_set(const char *token, size_t len)
 {
-	uint64_t h = 1469598103934665603ULL;
 	size_t from = len > 16 ? len - 16 : 0;
 
-	for (size_t i = from; i < len; i++) {
-		h ^= (unsigned char)token[i];
-		h *= 1099511628211ULL;
-	}
-	return (size_t)(h % MEMO_SETS);
+	return (size_t)(cf_fnv1a(token + from, len - from) % MEMO_SETS);
 }
 
 static bool memo_get(memo *m, const char *token, size_t len, cf_token_claims *out)

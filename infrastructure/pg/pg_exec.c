@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cf_infra/pg.h"
+#include "cf_infra/hash.h"
 #include "pg_internal.h"
 
 /* ---- SQLSTATE mapping ---- */
@@ -163,13 +164,7 @@ int cf_pg_exec(cf_pg_conn *c, const char *sql, const cf_pg_params *p, PGresult *
 
 static uint64_t name_hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
+	return cf_fnv1a(s, strlen(s));
 }
 
 static bool is_prepared(const cf_pg_conn *c, const char *name, uint64_t h)
