@@ -342,43 +342,44 @@ static int ws_data(struct mg_connection *conn, int bits, char *data, size_t len,
 	cf_server_live *l = cbdata;
 	watcher *w = mg_get_user_connection_data(conn);
 	int opcode = bits & 0x0f;
-	cJSON *msg;
-	const cJSON *type;
+	cJSON *msg = NULL;
+	cf_http_field_errors errs;
 	cf_error err = CF_ERROR_INIT;
 	char *reply = NULL;
+	int rc;
 
 	if (opcode == MG_WEBSOCKET_OPCODE_CONNECTION_CLOSE)
 		return 0;
 	if (opcode != MG_WEBSOCKET_OPCODE_TEXT || w == NULL)
 		return 1;
-	msg = cJSON_ParseWithLength(data, len);
-	type = cJSON_GetObjectItemCaseSensitive(msg, "type");
-	if (cJSON_IsString(type) && strcmp(type->valuestring, "bid") == 0) {
-		const cJSON *t = cJSON_GetObjectItemCaseSensitive(msg, "ticket_no");
-		const cJSON *d = cJSON_GetObjectItemCaseSensitive(msg, "discount");
+	/* the same strict decoding as POST .../bids: number grammar, duplicate and
+	 * unknown keys, integral in-range ticket_no and discount */
+	memset(&errs, 0, sizeof errs);
+	rc = cf_http_json_parse(data, len, &msg, &errs, &err);
+	if (rc == CF_OK) {
+		cf_jdec d;
+		const char *type = NULL;
+		int64_t t = 0, disc = 0;
 
-		/* whole numbers in range only: 2500000.5 is refused, never truncated */
-		if (cJSON_IsNumber(t) && cJSON_IsNumber(d) && t->valuedouble >= 1 &&
-		    t->valuedouble <= 1000000 && d->valuedouble >= 0 &&
-		    d->valuedouble <= 9007199254740991.0 &&
-		    t->valuedouble == (double)(int32_t)t->valuedouble &&
-		    d->valuedouble == (double)(int64_t)d->valuedouble) {
-			cf_bid_req q = {(int32_t)t->valuedouble,
-			                cf_money_of((int64_t)d->valuedouble)};
+		cf_jdec_init(&d, msg, &errs);
+		if (cf_jdec_string(&d, "type", 1, 16, CF_J_REQUIRED, &type) == CF_J_SET &&
+		    strcmp(type, "bid") != 0)
+			cf_http_field_errors_add(&errs, "type", "must be \"bid\"");
+		cf_jdec_int64(&d, "ticket_no", 1, 1000000, CF_J_REQUIRED, &t);
+		cf_jdec_int64(&d, "discount", 0, CF_JSON_MAX_SAFE_INT, CF_J_REQUIRED, &disc);
+		rc = cf_jdec_finish(&d, &err);
+		if (rc == CF_OK) {
+			cf_bid_req q = {(int32_t)t, cf_money_of(disc)};
 			cf_bid_result res;
 
 			/* accepted: the "bid" event comes back through NOTIFY like everyone's */
-			if (cf_auction_bid(l->app, &w->actor, w->auction_id, &q, &res, &err) !=
-			    CF_OK)
-				reply = error_frame(&err);
-		} else {
-			cf_error_set(&err, CF_EINVALID, "validation-error", "discount",
-			             "a bid needs integer ticket_no and discount");
-			reply = error_frame(&err);
+			rc = cf_auction_bid(l->app, &w->actor, w->auction_id, &q, &res, &err);
 		}
-	} else {
-		cf_error_set(&err, CF_EINVALID, "validation-error", "type",
-		             "messages are {\"type\":\"bid\",\"ticket_no\":N,\"discount\":N}");
+	}
+	if (rc != CF_OK) {
+		if (errs.n > 0) /* name the first bad field and what is wrong with it */
+			cf_error_set(&err, CF_EINVALID, "validation-error", errs.e[0].field,
+			             "%s %s", errs.e[0].field, errs.e[0].message);
 		reply = error_frame(&err);
 	}
 	if (reply != NULL)
