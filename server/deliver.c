@@ -8,10 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
 #include <civetweb.h>
 
-#include "chitfund/types.h"
+#include "http_private.h" /* cf_json_notification: the body is the API's shape */
 
 int cf_server_webhook_parse(cf_server_webhook *w, const char *url, int timeout_ms, cf_error *err)
 {
@@ -58,39 +57,22 @@ int cf_server_webhook_parse(cf_server_webhook *w, const char *url, int timeout_m
 	return CF_OK;
 }
 
-/* The JSON posted for n (malloc'd), or NULL. */
+/* The JSON posted for n (malloc'd), or NULL: the API's notification plus its recipient. */
 static char *payload(const cf_notification *n, const cf_notification_recipient *to)
 {
-	cJSON *o = cJSON_CreateObject(), *t, *b;
-	char when[40] = "";
+	cJSON *o = cf_json_notification(n), *t;
 	char *text;
 
 	if (o == NULL)
 		return NULL;
-	cJSON_AddStringToObject(o, "id", n->id);
-	cJSON_AddStringToObject(o, "kind", n->kind);
 	cJSON_AddStringToObject(o, "user_id", n->user_id);
 	t = cJSON_AddObjectToObject(o, "to");
 	if (t != NULL) {
 		cJSON_AddStringToObject(t, "email", to->email);
-		if (to->phone[0])
-			cJSON_AddStringToObject(t, "phone", to->phone);
-		else
-			cJSON_AddNullToObject(t, "phone");
+		cf_json_add_text_or_null(t, "phone", to->phone);
 		cJSON_AddStringToObject(t, "full_name", to->full_name);
 		cJSON_AddBoolToObject(t, "active", to->active);
 	}
-	if (n->scheme_id[0])
-		cJSON_AddStringToObject(o, "scheme_id", n->scheme_id);
-	else
-		cJSON_AddNullToObject(o, "scheme_id");
-	cJSON_AddStringToObject(o, "subject", n->subject);
-	b = cJSON_Parse(n->body[0] ? n->body : "{}");
-	if (b == NULL)
-		b = cJSON_CreateObject();
-	cJSON_AddItemToObject(o, "body", b);
-	if (cf_time_format(n->created_at_ms, when, sizeof when) == CF_OK)
-		cJSON_AddStringToObject(o, "created_at", when);
 	text = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	return text;

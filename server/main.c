@@ -346,39 +346,38 @@ static int cmd_deliver(int argc, char **argv)
 	}
 	cf_actor_anonymous(&sys, "deliver", "");
 	sys.role = CF_ROLE_SYSTEM;
-	mg_init_library(0);
-	for (;;) {
+	for (;;) { /* civetweb's client is ready: main() ran mg_init_library */
 		struct timespec ts = {s.env.notify_interval_ms / 1000,
 		                      (long)(s.env.notify_interval_ms % 1000) * 1000000L};
+		bool full = false;
 
-		if (cf_notifications_deliver(s.app, &sys, (size_t)s.env.notify_batch,
-		                             cf_server_webhook_send, &w, &res, &err) < 0) {
+		memset(&res, 0, sizeof res);
+		rc = cf_notifications_deliver(s.app, &sys, (size_t)s.env.notify_batch,
+		                              cf_server_webhook_send, &w, &res, &err) < 0
+		             ? 2
+		             : 0;
+		if (rc != 0) {
 			die_err("delivery failed", &err);
-			rc = 2;
-			if (once)
-				break;
 		} else if (res.delivered + res.failed > 0) {
 			cJSON *f = cJSON_CreateObject();
 
 			cJSON_AddNumberToObject(f, "delivered", (double)res.delivered);
 			cJSON_AddNumberToObject(f, "failed", (double)res.failed);
 			cf_http_log("info", "notifications", f);
+			full = res.failed == 0 && res.delivered == (size_t)s.env.notify_batch;
 		}
 		if (once) {
-			printf("deliver: delivered %zu, failed %zu\n",
-			       rc ? (size_t)0 : res.delivered, rc ? (size_t)0 : res.failed);
+			if (rc == 0)
+				printf("deliver: delivered %zu, failed %zu\n", res.delivered,
+				       res.failed);
 			break;
 		}
 		/* a full batch of successes: more may wait; otherwise rest (a signal ends it) */
-		if (rc == 0 && res.failed == 0 && res.delivered == (size_t)s.env.notify_batch)
-			continue;
-		rc = 0;
-		if (sigtimedwait(&set, NULL, &ts) > 0)
+		if (!full && sigtimedwait(&set, NULL, &ts) > 0)
 			break;
 	}
-	mg_exit_library();
 	stack_free(&s);
-	return rc;
+	return once ? rc : 0;
 }
 
 static int cmd_verify(void)

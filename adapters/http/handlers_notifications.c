@@ -8,28 +8,6 @@
 
 #include "chitfund/notifications.h"
 
-static cJSON *json_notification(const cf_notification *n)
-{
-	cJSON *o = cJSON_CreateObject();
-	cJSON *body;
-
-	if (o == NULL)
-		return NULL;
-	cJSON_AddStringToObject(o, "id", n->id);
-	cJSON_AddStringToObject(o, "kind", n->kind);
-	cf_json_add_text_or_null(o, "scheme_id", n->scheme_id);
-	cJSON_AddStringToObject(o, "subject", n->subject);
-	body = cJSON_Parse(n->body);
-	if (body == NULL || !cJSON_IsObject(body)) {
-		cJSON_Delete(body);
-		body = cJSON_CreateObject();
-	}
-	cJSON_AddItemToObject(o, "body", body);
-	cf_json_add_time(o, "created_at", n->created_at_ms);
-	cf_json_add_time(o, "read_at", n->read_at_ms);
-	return o;
-}
-
 int cf_h_me_notifications(cf_http_req *r)
 {
 	cf_error err = CF_ERROR_INIT;
@@ -47,7 +25,7 @@ int cf_h_me_notifications(cf_http_req *r)
 		return cf_http_fail(r, &err);
 	items = cJSON_CreateArray();
 	for (size_t i = 0; items && i < page.notifications.count; i++)
-		cJSON_AddItemToArray(items, json_notification(&page.notifications.items[i]));
+		cJSON_AddItemToArray(items, cf_json_notification(&page.notifications.items[i]));
 	cJSON *o = cf_json_page(items, page.next_cursor);
 	cf_notification_page_free(&page);
 	return cf_http_send_json_take(r, 200, o, NULL);
@@ -73,5 +51,5 @@ int cf_h_me_notification_read(cf_http_req *r)
 		rc = cf_notification_mark_read(cf_http_app(r), &r->actor, id, &n, &err);
 	if (rc < 0)
 		return cf_http_fail(r, &err);
-	return cf_http_send_json_take(r, 200, json_notification(&n), NULL);
+	return cf_http_send_json_take(r, 200, cf_json_notification(&n), NULL);
 }

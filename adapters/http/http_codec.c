@@ -2,9 +2,9 @@
  * http_codec.c - entity -> JSON encoders (api.md field names; money as
  * integer minor units; times RFC 3339 UTC; absent values as null).
  */
-#include <inttypes.h>
 #include "http_private.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -169,5 +169,27 @@ cJSON *cf_json_audit_entry(const cf_audit_entry *e)
 	cf_json_add_text_or_null(o, "request_id", e->request_id);
 	cJSON_AddStringToObject(o, "prev_hash", e->prev_hash);
 	cJSON_AddStringToObject(o, "hash", e->hash);
+	return o;
+}
+
+cJSON *cf_json_notification(const cf_notification *n)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *body;
+
+	if (o == NULL)
+		return NULL;
+	cJSON_AddStringToObject(o, "id", n->id);
+	cJSON_AddStringToObject(o, "kind", n->kind);
+	cf_json_add_text_or_null(o, "scheme_id", n->scheme_id);
+	cJSON_AddStringToObject(o, "subject", n->subject);
+	body = cJSON_Parse(n->body);
+	if (body == NULL || !cJSON_IsObject(body)) {
+		cJSON_Delete(body);
+		body = cJSON_CreateObject();
+	}
+	cJSON_AddItemToObject(o, "body", body);
+	cf_json_add_time(o, "created_at", n->created_at_ms);
+	cf_json_add_time(o, "read_at", n->read_at_ms);
 	return o;
 }

@@ -10,6 +10,7 @@
 #include "http_ratelimit.h"
 #include "http_server.h"
 #include "chitfund/audit.h"
+#include "chitfund/notifications.h"
 #include "chitfund/types.h"
 
 #ifdef __cplusplus
@@ -82,6 +83,9 @@ int cf_http_page_params(cf_http_req *r, size_t *limit, char *cursor, size_t curs
 /* ---- JSON encoders (http_codec.c); each returns a new object or NULL on OOM ---- */
 cJSON *cf_json_user(const cf_user *u);
 cJSON *cf_json_scheme(const cf_scheme *s);
+/** A notification as the API shows it: {id, kind, scheme_id, subject, body, created_at, read_at}.
+ */
+cJSON *cf_json_notification(const cf_notification *n);
 cJSON *cf_json_ticket(const cf_ticket *t);
 cJSON *cf_json_audit_entry(const cf_audit_entry *e);
 /** Add "name": RFC 3339 time, or null when ms == 0. */
