@@ -155,16 +155,18 @@ int cf_pgad_bool(const PGresult *r, int row, int col, bool *out);
 typedef int (*cf_pgad_deferred_fn)(const PGresult *r, void *ctx);
 
 /*
- * Queue sql (static text, unnamed: planned at commit) with n parameters to
- * be sent with tx's COMMIT (pg_deferred.c). values (NULL: SQL NULL),
+ * Queue sql (static text) with n parameters to be sent with tx's COMMIT
+ * (pg_deferred.c): as the prepared statement name (static; prepared on the
+ * connection in the same pipeline the first time), or unnamed (planned at
+ * commit) when name is NULL. values (NULL: SQL NULL),
  * lengths and formats as PQexecParams (lengths/formats may be NULL: all
  * text); the bytes are copied. The statement must raise when it cannot do
  * its job: the COMMIT behind it is already on the wire. Queued statements
  * run in order after everything tx sent before its commit. CF_ENOMEM,
  * CF_EINVALID.
  */
-int cf_pgad_defer(cf_tx *tx, const char *sql, int n, const char *const *values, const int *lengths,
-                  const int *formats, cf_pgad_deferred_fn on_result, void *ctx);
+int cf_pgad_defer(cf_tx *tx, const char *name, const char *sql, int n, const char *const *values,
+                  const int *lengths, const int *formats, cf_pgad_deferred_fn on_result, void *ctx);
 /*
  * Queue a named prepared statement (text parameters copied from p) to be
  * sent with the COMMIT; prepared on the connection in the same pipeline the

@@ -745,7 +745,8 @@ static int ev_publish(void *self, cf_tx *tx, const char *key, const char *json)
 		return CF_EINVALID;
 	if (strnlen(json, CF_PG_NOTIFY_MAX_PAYLOAD + 1) > CF_PG_NOTIFY_MAX_PAYLOAD)
 		return CF_EINVALID;
-	return cf_pgad_defer(tx, "SELECT pg_notify($1, $2)", 2, params, NULL, NULL, NULL, NULL);
+	return cf_pgad_defer(tx, "cfpg_a_notify", "SELECT pg_notify($1, $2)", 2, params, NULL, NULL,
+	                     NULL, NULL);
 }
 
 void cf_pgad_auction_ports(cf_pg_store *s, cf_ports *out)

@@ -108,7 +108,7 @@ static int audit_append(void *self, cf_tx *tx, const cf_audit_entry *e, const ch
 	v[9] = tail ? tail : ""; /* bytea, binary: the bytes as the core built them */
 	len[9] = (int)tail_len;
 	fmt[9] = 1;
-	return cf_pgad_defer(tx,
+	return cf_pgad_defer(tx, "cfpg_audit_append",
 	                     "SELECT cf_audit_append($1::bigint, $2, $3, $4, $5, $6, $7, $8, $9, "
 	                     "$10::bytea)",
 	                     10, v, len, fmt, NULL, NULL);

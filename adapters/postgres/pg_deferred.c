@@ -37,8 +37,8 @@ struct cf_pgad_deferred {
 	char data[]; /* the parameters' bytes */
 };
 
-int cf_pgad_defer(cf_tx *tx, const char *sql, int n, const char *const *values, const int *lengths,
-                  const int *formats, cf_pgad_deferred_fn on_result, void *ctx)
+int cf_pgad_defer(cf_tx *tx, const char *name, const char *sql, int n, const char *const *values,
+                  const int *lengths, const int *formats, cf_pgad_deferred_fn on_result, void *ctx)
 {
 	cf_pgad_deferred *d, **at;
 	size_t total = 0, off = 0;
@@ -67,6 +67,7 @@ int cf_pgad_defer(cf_tx *tx, const char *sql, int n, const char *const *values, 
 	if (d == NULL)
 		return CF_ENOMEM;
 	memset(d, 0, sizeof *d);
+	d->name = name;
 	d->sql = sql;
 	d->n = n;
 	d->on_result = on_result;
@@ -91,19 +92,9 @@ int cf_pgad_defer(cf_tx *tx, const char *sql, int n, const char *const *values, 
 
 int cf_pgad_defer_prepared(cf_tx *tx, const char *name, const char *sql, const cf_pg_params *p)
 {
-	int rc;
-
 	if (p == NULL || p->overflow || name == NULL)
 		return CF_EINVALID;
-	rc = cf_pgad_defer(tx, sql, p->n, p->values, NULL, NULL, NULL, NULL);
-	if (rc == CF_OK) {
-		cf_pgad_deferred *d = tx->deferred;
-
-		while (d->next != NULL)
-			d = d->next;
-		d->name = name;
-	}
-	return rc;
+	return cf_pgad_defer(tx, name, sql, p->n, p->values, NULL, NULL, NULL, NULL);
 }
 
 void cf_pg_store_set_early_release(cf_pg_store *s, bool on)
@@ -178,6 +169,15 @@ typedef struct answer {
 	const cf_pgad_deferred *d;
 } answer;
 
+/* Whether this pipeline already prepares name (a statement queued twice). */
+static bool prepared_here(const answer *ans, size_t sent, const char *name)
+{
+	for (size_t i = 0; i < sent; i++)
+		if (ans[i].kind == ANS_PREPARE && strcmp(ans[i].d->name, name) == 0)
+			return true;
+	return false;
+}
+
 int cf_pgad_deferred_commit(cf_tx *tx)
 {
 	PGconn *pg;
@@ -207,7 +207,8 @@ int cf_pgad_deferred_commit(cf_tx *tx)
 	if (early && (rc = send_plain(pg, "SET LOCAL synchronous_commit TO off")) == CF_OK)
 		ans[sent++].kind = ANS_SET;
 	for (d = tx->deferred; d != NULL && rc == CF_OK; d = d->next) {
-		if (d->name != NULL && !cf_pg_prepared_known(tx->conn, d->name)) {
+		if (d->name != NULL && !cf_pg_prepared_known(tx->conn, d->name) &&
+		    !prepared_here(ans, sent, d->name)) {
 			/* prepared once per connection, in the same round trip */
 			if (!PQsendPrepare(pg, d->name, d->sql, 0, NULL)) {
 				rc = CF_EUNAVAILABLE;

@@ -699,7 +699,7 @@ static int receipt_assign_at_commit(void *self, cf_tx *tx, const char *payment_i
 	                    placeholder, now_ms))
 		return CF_ENOTFOUND;
 	/* migration 0032: raises when the payment or the claimed key is missing */
-	return cf_pgad_defer(tx,
+	return cf_pgad_defer(tx, "cfpg_m_receipt_assign_d",
 	                     "SELECT cf_receipt_assign($1::uuid, $2::int, $3, $4::uuid, $5, "
 	                     "$6::int, $7, $8, $9::bigint)",
 	                     p.n, p.values, NULL, NULL, read_receipt_seq, seq);
