@@ -475,6 +475,48 @@ START_TEST(test_deferred_writes)
 }
 END_TEST
 
+/* The first pipeline on a fresh connection may queue the same statement
+ * twice (a payment that settles two installments writes two dues rows):
+ * it is prepared once, and both run. */
+START_TEST(test_deferred_same_statement_twice_on_a_fresh_connection)
+{
+	const cf_money_repo *mr = &g_ports.money;
+	cf_ticket_acct a;
+	cf_due_row_array dues = {0};
+	cf_due d;
+	cf_tx *tx = NULL, *busy = NULL;
+	int64_t v0;
+
+	make_scheme();
+	/* the connection make_scheme used stays busy: tx gets one that has
+	 * prepared nothing yet */
+	ck_assert_int_eq(g_ports.uow.begin(g_ports.uow.self, &busy), CF_OK);
+	ck_assert_int_eq(g_ports.uow.begin(g_ports.uow.self, &tx), CF_OK);
+	ck_assert_ptr_ne(cf_pg_tx_conn(tx), cf_pg_tx_conn(busy));
+	ck_assert_int_eq(mr->acct_get(mr->self, tx, g_scheme, 4, true, &a), CF_OK);
+	ck_assert_int_eq(mr->due_list(mr->self, tx, g_scheme, 4, &dues), CF_OK);
+	ck_assert_uint_gt(dues.count, 0);
+	d = dues.items[0].due;
+	cf_due_row_array_free(&dues);
+	v0 = a.row_version;
+	g_ports.uow.defer_writes(g_ports.uow.self, tx);
+	d.penalty_base_accrued = cf_money_of(555);
+	ck_assert_int_eq(mr->due_put(mr->self, tx, g_scheme, 4, &d), CF_OK);
+	d.penalty_base_accrued = cf_money_of(556);
+	ck_assert_int_eq(mr->due_put(mr->self, tx, g_scheme, 4, &d), CF_OK);
+	a.dues_version++;
+	ck_assert_int_eq(mr->acct_update(mr->self, tx, &a), CF_OK);
+	ck_assert_int_eq(g_ports.uow.commit(g_ports.uow.self, tx), CF_OK);
+	ck_assert_int_eq(sql_int("SELECT row_version FROM ticket_money WHERE scheme_id = '%s' AND "
+	                         "ticket_no = 4"),
+	                 v0 + 1);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM installment_dues WHERE scheme_id = '%s' "
+	                         "AND ticket_no = 4 AND penalty_base_accrued = 556"),
+	                 1);
+	g_ports.uow.rollback(g_ports.uow.self, busy);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("pg_money");
@@ -485,6 +527,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_money_life_on_postgres);
 	tcase_add_test(tc, test_concurrent_payments_and_one_key);
 	tcase_add_test(tc, test_deferred_writes);
+	tcase_add_test(tc, test_deferred_same_statement_twice_on_a_fresh_connection);
 	suite_add_tcase(s, tc);
 	return s;
 }
