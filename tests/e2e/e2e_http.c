@@ -466,18 +466,38 @@ static int serve(e2e_server *s)
 	return -1;
 }
 
+/* Stop the server and wait until it is gone. A server started before Check
+ * forked the running test is not this process's child: waitpid fails at once
+ * (ECHILD) while it is still shutting down, and may still answer on its port.
+ * Then wait (up to 10 s) until the port refuses connections. */
+static void stop_and_wait(e2e_server *s)
+{
+	int st;
+
+	if (s->pid <= 0)
+		return;
+	kill(s->pid, SIGTERM);
+	if (waitpid(s->pid, &st, 0) != s->pid) {
+		for (int i = 0; i < 200; i++) {
+			int fd = connect_port(s->port);
+			struct timespec ts = {0, 50 * 1000 * 1000};
+
+			if (fd < 0)
+				break;
+			close(fd);
+			nanosleep(&ts, NULL);
+		}
+	}
+	s->pid = 0;
+}
+
 int e2e_server_restart_at(e2e_server *s, const char *test_now)
 {
 	int n = snprintf(g_test_now, sizeof g_test_now, "CHITFUND_TEST_NOW=%s", test_now);
 
 	if (n < 0 || (size_t)n >= sizeof g_test_now)
 		return -1;
-	if (s->pid > 0) {
-		int st;
-		kill(s->pid, SIGTERM);
-		waitpid(s->pid, &st, 0);
-		s->pid = 0;
-	}
+	stop_and_wait(s);
 	if (serve(s) == 0)
 		return 0;
 	/* the freed port was taken in between (another process on the machine): a new one */
@@ -493,12 +513,7 @@ void e2e_server_stop(e2e_server *s)
 {
 	char sql[256];
 
-	if (s->pid > 0) {
-		int st;
-		kill(s->pid, SIGTERM);
-		waitpid(s->pid, &st, 0);
-		s->pid = 0;
-	}
+	stop_and_wait(s);
 	if (s->db_name[0]) {
 		snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", s->db_name);
 		exec_admin(s->admin_url, sql);
