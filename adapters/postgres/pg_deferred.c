@@ -12,7 +12,7 @@
  * the transaction.
  *
  * With early release (cf_pg_store_set_early_release) the pipeline is
- *   SET LOCAL synchronous_commit TO off; <deferred>...; COMMIT; Sync;
+ *   [BEGIN;] SET LOCAL synchronous_commit TO off; <deferred>...; COMMIT; Sync;
  *   SELECT txid_current(); Sync
  * The COMMIT releases the locks once its record is in the WAL; the last
  * statement is a transaction of its own with an xid, so it commits
@@ -182,6 +182,7 @@ int cf_pgad_deferred_commit(cf_tx *tx)
 {
 	PGconn *pg;
 	bool commit, early;
+	const char *begin;
 	int rc = CF_OK, barrier = 0;
 	size_t nd = 0, sent = 0;
 	const cf_pgad_deferred *d;
@@ -190,11 +191,13 @@ int cf_pgad_deferred_commit(cf_tx *tx)
 	if (tx == NULL || tx->conn == NULL)
 		return CF_EINVALID;
 	pg = cf_pg_conn_pg(tx->conn);
-	commit = PQtransactionStatus(pg) == PQTRANS_INTRANS;
+	/* a lazy BEGIN not sent yet (the unit read nothing) leads the pipeline */
+	begin = cf_pg_take_begin(tx->conn);
+	commit = begin != NULL || PQtransactionStatus(pg) == PQTRANS_INTRANS;
 	early = commit && tx->store != NULL && tx->store->early_release;
 	for (d = tx->deferred; d != NULL; d = d->next)
 		nd++;
-	ans = calloc(2 * nd + 2, sizeof *ans);
+	ans = calloc(2 * nd + 3, sizeof *ans);
 	if (ans == NULL) {
 		cf_pgad_deferred_discard(tx);
 		return CF_ENOMEM;
@@ -204,7 +207,10 @@ int cf_pgad_deferred_commit(cf_tx *tx)
 		cf_pgad_deferred_discard(tx);
 		return CF_EUNAVAILABLE;
 	}
-	if (early && (rc = send_plain(pg, "SET LOCAL synchronous_commit TO off")) == CF_OK)
+	if (begin != NULL && (rc = send_plain(pg, begin)) == CF_OK)
+		ans[sent++].kind = ANS_SET;
+	if (rc == CF_OK && early &&
+	    (rc = send_plain(pg, "SET LOCAL synchronous_commit TO off")) == CF_OK)
 		ans[sent++].kind = ANS_SET;
 	for (d = tx->deferred; d != NULL && rc == CF_OK; d = d->next) {
 		if (d->name != NULL && !cf_pg_prepared_known(tx->conn, d->name) &&

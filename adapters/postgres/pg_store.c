@@ -54,7 +54,8 @@ static int uow_begin(void *self, cf_tx **out)
 		free(tx);
 		return rc;
 	}
-	rc = cf_pg_begin(tx->conn, CF_PG_READ_COMMITTED, NULL);
+	/* BEGIN goes out with the unit's first statement: one round trip less */
+	rc = cf_pg_begin_lazy(tx->conn, CF_PG_READ_COMMITTED, NULL);
 	if (rc != CF_OK) {
 		cf_pg_pool_release(s->pool, tx->conn);
 		free(tx);
@@ -114,11 +115,12 @@ static int uow_commit(void *self, cf_tx *tx)
 		tx_end(tx);
 		return rc;
 	}
-	if (PQtransactionStatus(cf_pg_conn_pg(tx->conn)) == PQTRANS_IDLE) {
+	if (!cf_pg_in_transaction(tx->conn)) {
 		/* a read-only unit (no BEGIN was sent): nothing to commit */
 		tx_end(tx);
 		return CF_OK;
 	}
+	/* (a unit that sent no statement: its BEGIN is dropped, nothing goes out) */
 	rc = cf_pg_commit(tx->conn, NULL);
 	if (rc != CF_OK) {
 		cf_pg_rollback(tx->conn);

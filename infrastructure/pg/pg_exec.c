@@ -148,6 +148,89 @@ static int finish(cf_pg_conn *c, PGresult *res, PGresult **out, cf_error *err)
 	return CF_OK;
 }
 
+static bool is_prepared(const cf_pg_conn *c, const char *name, uint64_t h);
+static int remember(cf_pg_conn *c, const char *name, uint64_t h);
+
+/* The next result of a pipeline (then its NULL); PGRES_PIPELINE_SYNC
+ * results are not statements' and are skipped. */
+static PGresult *next_result(PGconn *pg)
+{
+	PGresult *r = PQgetResult(pg), *extra;
+
+	while (r != NULL && PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+		PQclear(r);
+		r = PQgetResult(pg);
+	}
+	if (r != NULL)
+		while ((extra = PQgetResult(pg)) != NULL)
+			PQclear(extra);
+	return r;
+}
+
+/*
+ * The pending BEGIN, [Prepare name,] and the statement in one pipeline: one
+ * round trip. name NULL: an unnamed statement. The statement's result goes
+ * to finish() as PQexec's would; a failed BEGIN or Prepare is reported
+ * instead (the statement behind it is then skipped by the server).
+ */
+static int exec_with_begin(cf_pg_conn *c, const char *name, uint64_t h, const char *sql,
+                           const cf_pg_params *p, PGresult **out, cf_error *err)
+{
+	PGconn *pg = c->pg;
+	const char *begin = cf_pg_take_begin(c);
+	bool prepare = name != NULL && !is_prepared(c, name, h);
+	int n = p ? p->n : 0, rc = CF_OK, sent;
+	PGresult *r, *res = NULL;
+
+	if (!PQenterPipelineMode(pg))
+		return cf_error_set(err, CF_EUNAVAILABLE, NULL, "", "cannot pipeline");
+	sent = PQsendQueryParams(pg, begin, 0, NULL, NULL, NULL, NULL, 0) &&
+	       (!prepare || PQsendPrepare(pg, name, sql, 0, NULL)) &&
+	       (name != NULL ? PQsendQueryPrepared(pg, name, n, p ? p->values : NULL, NULL, NULL, 0)
+	                     : PQsendQueryParams(pg, sql, n, NULL, p ? p->values : NULL, NULL, NULL,
+	                                         0)) &&
+	       PQpipelineSync(pg);
+	if (!sent) {
+		rc = cf_pg_check(pg, NULL, err);
+		/* whatever was queued is dropped with the pipeline's end */
+		PQexitPipelineMode(pg);
+		return rc != CF_OK ? rc
+		                   : cf_error_set(err, CF_EUNAVAILABLE, NULL, "", "send failed");
+	}
+	r = next_result(pg); /* BEGIN */
+	rc = cf_pg_check(pg, r, err);
+	PQclear(r);
+	if (prepare) {
+		const char *state;
+
+		r = next_result(pg);
+		state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+		if (rc == CF_OK && (state == NULL || strcmp(state, "42P05") != 0))
+			rc = cf_pg_check(pg, r, err);
+		PQclear(r);
+		if (rc == CF_OK && remember(c, name, h) != CF_OK)
+			rc = cf_error_set(err, CF_ENOMEM, NULL, "", "out of memory");
+	}
+	res = next_result(pg); /* the statement */
+	/* up to the sync, then out of pipeline mode */
+	while ((r = PQgetResult(pg)) != NULL) {
+		bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+
+		PQclear(r);
+		if (sync)
+			break;
+	}
+	if (!PQexitPipelineMode(pg) && rc == CF_OK) {
+		PQclear(res);
+		return cf_error_set(err, CF_EUNAVAILABLE, NULL, "", "pipeline left unfinished");
+	}
+	if (rc != CF_OK) {
+		PQclear(res);
+		return rc;
+	}
+	return finish(c, res, out, err);
+}
+
 int cf_pg_exec(cf_pg_conn *c, const char *sql, const cf_pg_params *p, PGresult **out, cf_error *err)
 {
 	PGresult *res;
@@ -158,6 +241,8 @@ int cf_pg_exec(cf_pg_conn *c, const char *sql, const cf_pg_params *p, PGresult *
 		return cf_error_set(err, CF_EINVALID, NULL, "", "no connection or statement");
 	if (p && p->overflow)
 		return cf_error_set(err, CF_EINVALID, NULL, "", "too many statement parameters");
+	if (c->begin_sql != NULL)
+		return exec_with_begin(c, NULL, 0, sql, p, out, err);
 	res = PQexecParams(c->pg, sql, p ? p->n : 0, NULL, p ? p->values : NULL, NULL, NULL, 0);
 	return finish(c, res, out, err);
 }
@@ -236,6 +321,8 @@ int cf_pg_exec_prepared(cf_pg_conn *c, const char *name, const char *sql, const 
 	if (p && p->overflow)
 		return cf_error_set(err, CF_EINVALID, NULL, "", "too many statement parameters");
 	h = name_hash(name);
+	if (c->begin_sql != NULL)
+		return exec_with_begin(c, name, h, sql, p, out, err);
 	if (!is_prepared(c, name, h)) {
 		const char *state;
 		int rc;
@@ -359,18 +446,48 @@ int cf_pg_get_bytea(const PGresult *r, int row, int col, unsigned char **out, si
 
 /* ---- transactions ---- */
 
+static const char *const begin_sql[] = {
+        "BEGIN ISOLATION LEVEL READ COMMITTED",
+        "BEGIN ISOLATION LEVEL REPEATABLE READ",
+        "BEGIN ISOLATION LEVEL SERIALIZABLE",
+};
+
 int cf_pg_begin(cf_pg_conn *c, cf_pg_isolation iso, cf_error *err)
 {
-	static const char *const sql[] = {
-	        "BEGIN ISOLATION LEVEL READ COMMITTED",
-	        "BEGIN ISOLATION LEVEL REPEATABLE READ",
-	        "BEGIN ISOLATION LEVEL SERIALIZABLE",
-	};
 	int i = (int)iso;
 
 	if (i < 0 || i > 2)
 		return cf_error_set(err, CF_EINVALID, NULL, "", "unknown isolation level");
-	return cf_pg_exec(c, sql[i], NULL, NULL, err);
+	return cf_pg_exec(c, begin_sql[i], NULL, NULL, err);
+}
+
+int cf_pg_begin_lazy(cf_pg_conn *c, cf_pg_isolation iso, cf_error *err)
+{
+	int i = (int)iso;
+
+	if (i < 0 || i > 2)
+		return cf_error_set(err, CF_EINVALID, NULL, "", "unknown isolation level");
+	if (c == NULL || c->pg == NULL)
+		return cf_error_set(err, CF_EINVALID, NULL, "", "no connection");
+	if (c->begin_sql != NULL || PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+		return cf_error_set(err, CF_EINVALID, NULL, "", "already in a transaction");
+	c->begin_sql = begin_sql[i];
+	return CF_OK;
+}
+
+const char *cf_pg_take_begin(cf_pg_conn *c)
+{
+	const char *s = c ? c->begin_sql : NULL;
+
+	if (c)
+		c->begin_sql = NULL;
+	return s;
+}
+
+bool cf_pg_in_transaction(const cf_pg_conn *c)
+{
+	return c != NULL && c->pg != NULL &&
+	       (c->begin_sql != NULL || PQtransactionStatus(c->pg) != PQTRANS_IDLE);
 }
 
 int cf_pg_commit(cf_pg_conn *c, cf_error *err)
@@ -380,6 +497,8 @@ int cf_pg_commit(cf_pg_conn *c, cf_error *err)
 
 	if (c == NULL || c->pg == NULL)
 		return cf_error_set(err, CF_EINVALID, NULL, "", "no connection");
+	if (cf_pg_take_begin(c) != NULL)
+		return CF_OK; /* nothing was sent: nothing to commit */
 	res = PQexec(c->pg, "COMMIT");
 	rc = cf_pg_check(c->pg, res, err);
 	/* COMMIT of an aborted transaction "succeeds" as ROLLBACK. */
@@ -393,6 +512,7 @@ void cf_pg_rollback(cf_pg_conn *c)
 {
 	if (c == NULL || c->pg == NULL)
 		return;
+	cf_pg_take_begin(c);
 	if (PQstatus(c->pg) != CONNECTION_OK || PQtransactionStatus(c->pg) == PQTRANS_IDLE)
 		return;
 	PQclear(PQexec(c->pg, "ROLLBACK"));

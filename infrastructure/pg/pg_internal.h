@@ -15,8 +15,9 @@ typedef struct cf_pg_prepared {
 
 struct cf_pg_conn {
 	PGconn *pg;
-	cf_pg_pool *pool; /* NULL for a standalone connection */
-	cf_pg_conn *next; /* idle list */
+	const char *begin_sql; /* cf_pg_begin_lazy: sent with the next statement */
+	cf_pg_pool *pool;      /* NULL for a standalone connection */
+	cf_pg_conn *next;      /* idle list */
 	cf_pg_prepared *prepared;
 	size_t nprepared;
 	size_t capprepared;

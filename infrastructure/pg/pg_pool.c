@@ -454,6 +454,7 @@ void cf_pg_pool_release(cf_pg_pool *pool, cf_pg_conn *c)
 
 	if (pool == NULL || c == NULL)
 		return;
+	c->begin_sql = NULL; /* a lazy BEGIN that never went out */
 	if (PQstatus(c->pg) != CONNECTION_OK) {
 		discard(pool, c, true);
 		return;

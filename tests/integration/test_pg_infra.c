@@ -548,6 +548,81 @@ START_TEST(test_release_rolls_back_open_transaction)
 }
 END_TEST
 
+/* cf_pg_begin_lazy: BEGIN travels with the first statement (plain or
+ * prepared, prepared for the first time there), the statements are inside
+ * the transaction, a failing first statement leaves it aborted, a unit that
+ * sent nothing commits and rolls back without a word, and a pending BEGIN
+ * does not outlive the connection's release. */
+START_TEST(test_lazy_begin)
+{
+	cf_pg_conn *c = take();
+	cf_error err = CF_ERROR_INIT;
+	cf_pg_params p;
+	PGresult *r = NULL;
+
+	ck_assert_int_eq(cf_it_exec(c, "CREATE TABLE IF NOT EXISTS it_lazy (v int)", &err), CF_OK);
+	/* nothing is sent until the first statement */
+	ck_assert_int_eq(cf_pg_begin_lazy(c, CF_PG_READ_COMMITTED, &err), CF_OK);
+	ck_assert(cf_pg_in_transaction(c));
+	ck_assert_int_eq(PQtransactionStatus(cf_pg_conn_pg(c)), PQTRANS_IDLE);
+	ck_assert_int_eq(cf_pg_begin_lazy(c, CF_PG_READ_COMMITTED, &err), CF_EINVALID);
+	ck_assert_int_eq(cf_it_exec(c, "INSERT INTO it_lazy VALUES (1)", &err), CF_OK);
+	ck_assert_int_eq(PQtransactionStatus(cf_pg_conn_pg(c)), PQTRANS_INTRANS);
+	cf_pg_rollback(c);
+	ck_assert_int_eq(query_int(c, "SELECT count(*) FROM it_lazy"), 0);
+
+	/* a prepared statement, prepared in the same round trip, with a result */
+	ck_assert_int_eq(cf_pg_begin_lazy(c, CF_PG_REPEATABLE_READ, &err), CF_OK);
+	cf_pg_params_init(&p);
+	cf_pg_param_int64(&p, 41);
+	ck_assert_int_eq(
+	        cf_pg_exec_prepared(c, "it_lazy_ins",
+	                            "INSERT INTO it_lazy VALUES ($1::int + 1) RETURNING v, "
+	                            "current_setting('transaction_isolation')",
+	                            &p, &r, &err),
+	        CF_OK);
+	ck_assert_int_eq(PQntuples(r), 1);
+	ck_assert_str_eq(PQgetvalue(r, 0, 0), "42");
+	ck_assert_str_eq(PQgetvalue(r, 0, 1), "repeatable read");
+	PQclear(r);
+	ck_assert_int_eq(cf_pg_commit(c, &err), CF_OK);
+	ck_assert_int_eq(query_int(c, "SELECT count(*) FROM it_lazy WHERE v = 42"), 1);
+	/* known from now on: executed without a second Prepare */
+	ck_assert_int_eq(cf_pg_begin_lazy(c, CF_PG_READ_COMMITTED, &err), CF_OK);
+	ck_assert_int_eq(cf_pg_exec_prepared(c, "it_lazy_ins", "unused", &p, NULL, &err), CF_OK);
+	ck_assert_int_eq(cf_pg_commit(c, &err), CF_OK);
+	ck_assert_int_eq(query_int(c, "SELECT count(*) FROM it_lazy WHERE v = 42"), 2);
+
+	/* the first statement fails: mapped, and the transaction is aborted */
+	ck_assert_int_eq(cf_pg_begin_lazy(c, CF_PG_READ_COMMITTED, &err), CF_OK);
+	ck_assert_int_eq(cf_it_exec(c, "SELECT 1/0", &err), CF_EINVALID);
+	ck_assert_int_eq(PQtransactionStatus(cf_pg_conn_pg(c)), PQTRANS_INERROR);
+	ck_assert_int_lt(cf_pg_commit(c, &err), 0);
+	ck_assert_int_eq(PQtransactionStatus(cf_pg_conn_pg(c)), PQTRANS_IDLE);
+	/* a statement that cannot even be prepared */
+	ck_assert_int_eq(cf_pg_begin_lazy(c, CF_PG_READ_COMMITTED, &err), CF_OK);
+	ck_assert_int_lt(cf_pg_exec_prepared(c, "it_lazy_bad", "SELEC 1", NULL, NULL, &err), 0);
+	cf_pg_rollback(c);
+	ck_assert_int_eq(PQtransactionStatus(cf_pg_conn_pg(c)), PQTRANS_IDLE);
+	ck_assert_int_eq(query_int(c, "SELECT 7"), 7);
+
+	/* nothing sent: commit and rollback are silent and leave no transaction */
+	ck_assert_int_eq(cf_pg_begin_lazy(c, CF_PG_READ_COMMITTED, &err), CF_OK);
+	ck_assert_int_eq(cf_pg_commit(c, &err), CF_OK);
+	ck_assert(!cf_pg_in_transaction(c));
+	ck_assert_int_eq(cf_pg_begin_lazy(c, CF_PG_READ_COMMITTED, &err), CF_OK);
+	cf_pg_rollback(c);
+	ck_assert(!cf_pg_in_transaction(c));
+	ck_assert_int_eq(cf_pg_begin_lazy(c, CF_PG_READ_COMMITTED, &err), CF_OK);
+	cf_pg_pool_release(g_pool, c);
+	c = take();
+	ck_assert(!cf_pg_in_transaction(c));
+	ck_assert_int_eq(query_int(c, "SELECT 8"), 8);
+	ck_assert_int_eq(PQtransactionStatus(cf_pg_conn_pg(c)), PQTRANS_IDLE);
+	cf_pg_pool_release(g_pool, c);
+}
+END_TEST
+
 /* ---- transactions ---- */
 
 typedef struct flaky {
@@ -685,6 +760,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_pool_connection_lost_in_use);
 	tcase_add_test(tc, test_pool_unreachable_server);
 	tcase_add_test(tc, test_release_rolls_back_open_transaction);
+	tcase_add_test(tc, test_lazy_begin);
 	tcase_add_test(tc, test_transact_retries_serialization_failures);
 	tcase_add_test(tc, test_real_serialization_failure_maps_to_retry);
 	tcase_add_test(tc, test_prepared_statements_per_connection);

@@ -222,6 +222,22 @@ typedef enum cf_pg_isolation {
 
 /** BEGIN at the given isolation level. Mapped status on failure. */
 int cf_pg_begin(cf_pg_conn *c, cf_pg_isolation iso, cf_error *err);
+/**
+ * BEGIN at the given isolation level, sent in the same round trip as the
+ * connection's next statement (cf_pg_exec, cf_pg_exec_prepared, or the
+ * pipeline that cf_pg_take_begin's caller sends): a transaction then costs
+ * one round trip less. A BEGIN that fails is reported by that statement.
+ * cf_pg_commit and cf_pg_rollback of a transaction that never sent a
+ * statement send nothing. CF_EINVALID for an unknown level.
+ */
+int cf_pg_begin_lazy(cf_pg_conn *c, cf_pg_isolation iso, cf_error *err);
+/**
+ * The BEGIN that cf_pg_begin_lazy left pending (static text), cleared: the
+ * caller sends it first in its own pipeline. NULL when none is pending.
+ */
+const char *cf_pg_take_begin(cf_pg_conn *c);
+/** Whether c is inside a transaction: begun on the server, or pending. */
+bool cf_pg_in_transaction(const cf_pg_conn *c);
 /** COMMIT. A deferred failure (40001 ...) comes back mapped (CF_ERETRY ...). */
 int cf_pg_commit(cf_pg_conn *c, cf_error *err);
 /** ROLLBACK; ignores errors (a broken connection is dealt with on release). */
