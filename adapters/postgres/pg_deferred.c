@@ -145,6 +145,36 @@ static int take_result(PGconn *pg, int rc, bool is_commit, const cf_pgad_deferre
 	return rc;
 }
 
+/*
+ * A Prepare's result (then its NULL). The name is remembered whenever the
+ * server has it, whatever happened before in the pipeline: made now, or
+ * already there (42P05: our record of the session was lost). 42P05 aborts
+ * the pipeline, so the unit fails with CF_ERETRY and its retry runs with the
+ * name known. Out of memory only forgets the name (the next use meets
+ * 42P05). rc keeps the first error.
+ */
+static int take_prepare(PGconn *pg, cf_pg_conn *c, int rc, const char *name)
+{
+	PGresult *r = PQgetResult(pg), *x;
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	bool made = r != NULL && PQresultStatus(r) == PGRES_COMMAND_OK;
+	bool there = state != NULL && strcmp(state, "42P05") == 0;
+
+	if (made || there)
+		(void)cf_pg_prepared_remember(c, name);
+	if (rc == CF_OK && there)
+		rc = CF_ERETRY;
+	else if (rc == CF_OK && r == NULL)
+		rc = CF_EUNAVAILABLE;
+	else if (rc == CF_OK && !made)
+		rc = PQresultStatus(r) == PGRES_PIPELINE_ABORTED ? CF_ERROR
+		                                                 : cf_pg_check(pg, r, NULL);
+	PQclear(r);
+	while ((x = PQgetResult(pg)) != NULL)
+		PQclear(x);
+	return rc;
+}
+
 /* Read up to and including the next PGRES_PIPELINE_SYNC. */
 static void take_sync(PGconn *pg)
 {
@@ -194,6 +224,8 @@ int cf_pgad_deferred_commit(cf_tx *tx)
 	/* a lazy BEGIN not sent yet (the unit read nothing) leads the pipeline */
 	begin = cf_pg_take_begin(tx->conn);
 	commit = begin != NULL || PQtransactionStatus(pg) == PQTRANS_INTRANS;
+	/* (on any failure below, the unit of work rolls back and discards the
+	 * connection if it is left busy: the BEGIN need not stay pending) */
 	early = commit && tx->store != NULL && tx->store->early_release;
 	for (d = tx->deferred; d != NULL; d = d->next)
 		nd++;
@@ -243,14 +275,11 @@ int cf_pgad_deferred_commit(cf_tx *tx)
 			rc = CF_EUNAVAILABLE;
 	}
 	for (size_t i = 0; i < sent; i++) {
-		int before = rc;
-
-		rc = take_result(pg, rc, ans[i].kind == ANS_COMMIT,
-		                 ans[i].kind == ANS_STATEMENT ? ans[i].d : NULL);
-		/* a statement prepared here is known from now on (even if a later one fails) */
-		if (ans[i].kind == ANS_PREPARE && before == CF_OK && rc == CF_OK &&
-		    cf_pg_prepared_remember(tx->conn, ans[i].d->name) != CF_OK)
-			rc = CF_ENOMEM;
+		if (ans[i].kind == ANS_PREPARE)
+			rc = take_prepare(pg, tx->conn, rc, ans[i].d->name);
+		else
+			rc = take_result(pg, rc, ans[i].kind == ANS_COMMIT,
+			                 ans[i].kind == ANS_STATEMENT ? ans[i].d : NULL);
 	}
 	free(ans);
 	take_sync(pg);

@@ -168,48 +168,69 @@ static PGresult *next_result(PGconn *pg)
 }
 
 /*
+ * A Prepare that found the name already taken on the server (42P05: our
+ * record of the session's statements was lost). The name is remembered; in
+ * a transaction the error has aborted it, so the caller must retry the
+ * whole unit (CF_ERETRY), which then runs with the name known.
+ */
+static int prepared_already(cf_pg_conn *c, const char *name, uint64_t h, cf_error *err)
+{
+	(void)remember(c, name, h); /* out of memory: the next use meets 42P05 again */
+	return cf_error_set(err, CF_ERETRY, NULL, "",
+	                    "a statement was already prepared on the connection: retry");
+}
+
+static bool is_42P05(const PGresult *r)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+
+	return state != NULL && strcmp(state, "42P05") == 0;
+}
+
+/*
  * The pending BEGIN, [Prepare name,] and the statement in one pipeline: one
  * round trip. name NULL: an unnamed statement. The statement's result goes
  * to finish() as PQexec's would; a failed BEGIN or Prepare is reported
- * instead (the statement behind it is then skipped by the server).
+ * instead (the statement behind it is then skipped by the server). The
+ * BEGIN counts as sent only once the whole pipeline is on its way.
  */
 static int exec_with_begin(cf_pg_conn *c, const char *name, uint64_t h, const char *sql,
                            const cf_pg_params *p, PGresult **out, cf_error *err)
 {
 	PGconn *pg = c->pg;
-	const char *begin = cf_pg_take_begin(c);
 	bool prepare = name != NULL && !is_prepared(c, name, h);
 	int n = p ? p->n : 0, rc = CF_OK, sent;
 	PGresult *r, *res = NULL;
 
 	if (!PQenterPipelineMode(pg))
 		return cf_error_set(err, CF_EUNAVAILABLE, NULL, "", "cannot pipeline");
-	sent = PQsendQueryParams(pg, begin, 0, NULL, NULL, NULL, NULL, 0) &&
+	sent = PQsendQueryParams(pg, c->begin_sql, 0, NULL, NULL, NULL, NULL, 0) &&
 	       (!prepare || PQsendPrepare(pg, name, sql, 0, NULL)) &&
 	       (name != NULL ? PQsendQueryPrepared(pg, name, n, p ? p->values : NULL, NULL, NULL, 0)
 	                     : PQsendQueryParams(pg, sql, n, NULL, p ? p->values : NULL, NULL, NULL,
 	                                         0)) &&
 	       PQpipelineSync(pg);
 	if (!sent) {
-		rc = cf_pg_check(pg, NULL, err);
-		/* whatever was queued is dropped with the pipeline's end */
+		/* the connection is busy or broken now: the pool discards it on release */
 		PQexitPipelineMode(pg);
-		return rc != CF_OK ? rc
-		                   : cf_error_set(err, CF_EUNAVAILABLE, NULL, "", "send failed");
+		return cf_error_set(err, CF_EUNAVAILABLE, NULL, "", "cannot send to the database");
 	}
+	c->begin_sql = NULL;
 	r = next_result(pg); /* BEGIN */
 	rc = cf_pg_check(pg, r, err);
 	PQclear(r);
 	if (prepare) {
-		const char *state;
-
 		r = next_result(pg);
-		state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-		if (rc == CF_OK && (state == NULL || strcmp(state, "42P05") != 0))
+		if (r != NULL && PQresultStatus(r) == PGRES_COMMAND_OK) {
+			if (remember(c, name, h) != CF_OK && rc == CF_OK)
+				rc = cf_error_set(err, CF_ENOMEM, NULL, "", "out of memory");
+		} else if (is_42P05(r)) {
+			if (rc == CF_OK)
+				rc = prepared_already(c, name, h, err);
+		} else if (rc == CF_OK) {
 			rc = cf_pg_check(pg, r, err);
+		}
 		PQclear(r);
-		if (rc == CF_OK && remember(c, name, h) != CF_OK)
-			rc = cf_error_set(err, CF_ENOMEM, NULL, "", "out of memory");
 	}
 	res = next_result(pg); /* the statement */
 	/* up to the sync, then out of pipeline mode */
@@ -329,7 +350,12 @@ int cf_pg_exec_prepared(cf_pg_conn *c, const char *name, const char *sql, const 
 
 		res = PQprepare(c->pg, name, sql, 0, NULL);
 		state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-		/* 42P05: already prepared in this session (our set was lost). */
+		/* 42P05: already prepared in this session (our set was lost); fine
+		 * outside a transaction, but inside one it has aborted it */
+		if (is_42P05(res) && PQtransactionStatus(c->pg) == PQTRANS_INERROR) {
+			PQclear(res);
+			return prepared_already(c, name, h, err);
+		}
 		if (state == NULL || strcmp(state, "42P05") != 0) {
 			rc = cf_pg_check(c->pg, res, err);
 			if (rc != CF_OK) {

@@ -23,7 +23,4 @@ struct cf_pg_conn {
 	size_t capprepared;
 };
 
-/* Forget every prepared statement name (after a reset: the session is new). */
-void cf_pg_conn_forget_prepared(cf_pg_conn *c);
-
 #endif

@@ -914,6 +914,39 @@ START_TEST(test_audit_append_links_in_sql_at_commit)
 }
 END_TEST
 
+/* The statements sent with the COMMIT meet a name the server already has
+ * but the connection's record lost (42P05): the commit fails with a retry,
+ * writes nothing, and the retried unit commits. */
+START_TEST(test_deferred_prepare_already_there)
+{
+	cf_tx *tx;
+	cf_audit_entry e;
+	cf_audit_array l = {NULL, 0};
+	char eid[CF_ID_SIZE];
+
+	new_id(eid);
+	tx = begin();
+	pending_row(&e, eid, "{\"first\":1}");
+	ck_assert_int_eq(append_sql(tx, &e), CF_OK); /* prepares the append */
+	commit(tx);
+	tx = begin();
+	cf_pg_conn_forget_prepared(cf_pg_tx_conn(tx));
+	pending_row(&e, eid, "{\"second\":1}");
+	ck_assert_int_eq(append_sql(tx, &e), CF_OK);
+	ck_assert_int_eq(g_ports.uow.commit(g_ports.uow.self, tx), CF_ERETRY);
+	list_entity(eid, &l);
+	ck_assert_uint_eq(l.count, 1);
+	cf_audit_array_free(&l);
+	tx = begin();
+	ck_assert_int_eq(append_sql(tx, &e), CF_OK);
+	commit(tx);
+	list_entity(eid, &l);
+	ck_assert_uint_eq(l.count, 2);
+	ck_assert_str_eq(l.items[1].summary, "{\"second\":1}");
+	cf_audit_array_free(&l);
+}
+END_TEST
+
 static void *append_sql_thread(void *arg)
 {
 	appender *ap = arg;
@@ -1437,6 +1470,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_tickets_and_agents);
 	tcase_add_test(tc, test_audit_chain);
 	tcase_add_test(tc, test_audit_append_links_in_sql_at_commit);
+	tcase_add_test(tc, test_deferred_prepare_already_there);
 	tcase_add_test(tc, test_receipt_at_commit_refuses_a_missing_payment);
 	suite_add_tcase(s, tc);
 

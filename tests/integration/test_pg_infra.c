@@ -623,6 +623,52 @@ START_TEST(test_lazy_begin)
 }
 END_TEST
 
+/* A statement the server already has but this connection's record lost
+ * (42P05 on Prepare): outside a transaction it just runs; inside one, lazy
+ * (Prepare pipelined with BEGIN) or not, the transaction is aborted, so the
+ * call answers CF_ERETRY, remembers the name, and the retry runs. */
+START_TEST(test_prepare_already_there)
+{
+	cf_pg_conn *c = take();
+	cf_error err = CF_ERROR_INIT;
+	PGresult *r = NULL;
+
+	/* outside a transaction */
+	PQclear(PQprepare(cf_pg_conn_pg(c), "it_dup_a", "SELECT 11", 0, NULL));
+	ck_assert_int_eq(cf_pg_exec_prepared(c, "it_dup_a", "SELECT 11", NULL, &r, &err), CF_OK);
+	ck_assert_str_eq(PQgetvalue(r, 0, 0), "11");
+	PQclear(r);
+
+	/* lazy BEGIN: Prepare in the pipeline */
+	PQclear(PQprepare(cf_pg_conn_pg(c), "it_dup_b", "SELECT 12", 0, NULL));
+	ck_assert_int_eq(cf_pg_begin_lazy(c, CF_PG_READ_COMMITTED, &err), CF_OK);
+	ck_assert_int_eq(cf_pg_exec_prepared(c, "it_dup_b", "SELECT 12", NULL, NULL, &err),
+	                 CF_ERETRY);
+	cf_pg_rollback(c);
+	ck_assert(!cf_pg_in_transaction(c));
+	ck_assert(cf_pg_prepared_known(c, "it_dup_b"));
+	ck_assert_int_eq(cf_pg_begin_lazy(c, CF_PG_READ_COMMITTED, &err), CF_OK);
+	ck_assert_int_eq(cf_pg_exec_prepared(c, "it_dup_b", "SELECT 12", NULL, &r, &err), CF_OK);
+	ck_assert_str_eq(PQgetvalue(r, 0, 0), "12");
+	PQclear(r);
+	ck_assert_int_eq(cf_pg_commit(c, &err), CF_OK);
+
+	/* a transaction already under way */
+	PQclear(PQprepare(cf_pg_conn_pg(c), "it_dup_c", "SELECT 13", 0, NULL));
+	ck_assert_int_eq(cf_pg_begin(c, CF_PG_READ_COMMITTED, &err), CF_OK);
+	ck_assert_int_eq(cf_pg_exec_prepared(c, "it_dup_c", "SELECT 13", NULL, NULL, &err),
+	                 CF_ERETRY);
+	cf_pg_rollback(c);
+	ck_assert_int_eq(cf_pg_begin(c, CF_PG_READ_COMMITTED, &err), CF_OK);
+	ck_assert_int_eq(cf_pg_exec_prepared(c, "it_dup_c", "SELECT 13", NULL, &r, &err), CF_OK);
+	ck_assert_str_eq(PQgetvalue(r, 0, 0), "13");
+	PQclear(r);
+	ck_assert_int_eq(cf_pg_commit(c, &err), CF_OK);
+	ck_assert_int_eq(PQtransactionStatus(cf_pg_conn_pg(c)), PQTRANS_IDLE);
+	cf_pg_pool_release(g_pool, c);
+}
+END_TEST
+
 /* ---- transactions ---- */
 
 typedef struct flaky {
@@ -761,6 +807,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_pool_unreachable_server);
 	tcase_add_test(tc, test_release_rolls_back_open_transaction);
 	tcase_add_test(tc, test_lazy_begin);
+	tcase_add_test(tc, test_prepare_already_there);
 	tcase_add_test(tc, test_transact_retries_serialization_failures);
 	tcase_add_test(tc, test_real_serialization_failure_maps_to_retry);
 	tcase_add_test(tc, test_prepared_statements_per_connection);

@@ -189,6 +189,15 @@ int cf_pg_exec_prepared(cf_pg_conn *c, const char *name, const char *sql, const 
  */
 bool cf_pg_prepared_known(const cf_pg_conn *c, const char *name);
 int cf_pg_prepared_remember(cf_pg_conn *c, const char *name);
+/**
+ * Forget this connection's record of its prepared statements (the pool does
+ * it after a reset, when the session is new). Should the statements still
+ * exist on the server, their next Prepare meets 42P05: outside a
+ * transaction that is ignored; inside one it has aborted the transaction,
+ * and the call answers CF_ERETRY with the name remembered again, so the
+ * retried unit runs.
+ */
+void cf_pg_conn_forget_prepared(cf_pg_conn *c);
 
 /* ---- results ---- */
 
