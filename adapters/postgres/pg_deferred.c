@@ -145,34 +145,18 @@ static int take_result(PGconn *pg, int rc, bool is_commit, const cf_pgad_deferre
 	return rc;
 }
 
-/*
- * A Prepare's result (then its NULL). The name is remembered whenever the
- * server has it, whatever happened before in the pipeline: made now, or
- * already there (42P05: our record of the session was lost). 42P05 aborts
- * the pipeline, so the unit fails with CF_ERETRY and its retry runs with the
- * name known. Out of memory only forgets the name (the next use meets
- * 42P05). rc keeps the first error.
- */
+/* A Prepare's result (then its NULL): the name is recorded whenever the
+ * server has it, whatever failed before (cf_pg_prepare_result); rc keeps the
+ * first error. */
 static int take_prepare(PGconn *pg, cf_pg_conn *c, int rc, const char *name)
 {
 	PGresult *r = PQgetResult(pg), *x;
-	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-	bool made = r != NULL && PQresultStatus(r) == PGRES_COMMAND_OK;
-	bool there = state != NULL && strcmp(state, "42P05") == 0;
+	int prc = cf_pg_prepare_result(c, name, r, true, NULL);
 
-	if (made || there)
-		(void)cf_pg_prepared_remember(c, name);
-	if (rc == CF_OK && there)
-		rc = CF_ERETRY;
-	else if (rc == CF_OK && r == NULL)
-		rc = CF_EUNAVAILABLE;
-	else if (rc == CF_OK && !made)
-		rc = PQresultStatus(r) == PGRES_PIPELINE_ABORTED ? CF_ERROR
-		                                                 : cf_pg_check(pg, r, NULL);
 	PQclear(r);
 	while ((x = PQgetResult(pg)) != NULL)
 		PQclear(x);
-	return rc;
+	return rc != CF_OK ? rc : prc;
 }
 
 /* Read up to and including the next PGRES_PIPELINE_SYNC. */

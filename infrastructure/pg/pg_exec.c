@@ -149,7 +149,6 @@ static int finish(cf_pg_conn *c, PGresult *res, PGresult **out, cf_error *err)
 }
 
 static bool is_prepared(const cf_pg_conn *c, const char *name, uint64_t h);
-static int remember(cf_pg_conn *c, const char *name, uint64_t h);
 
 /* The next result of a pipeline (then its NULL); PGRES_PIPELINE_SYNC
  * results are not statements' and are skipped. */
@@ -167,24 +166,23 @@ static PGresult *next_result(PGconn *pg)
 	return r;
 }
 
-/*
- * A Prepare that found the name already taken on the server (42P05: our
- * record of the session's statements was lost). The name is remembered; in
- * a transaction the error has aborted it, so the caller must retry the
- * whole unit (CF_ERETRY), which then runs with the name known.
- */
-static int prepared_already(cf_pg_conn *c, const char *name, uint64_t h, cf_error *err)
-{
-	(void)remember(c, name, h); /* out of memory: the next use meets 42P05 again */
-	return cf_error_set(err, CF_ERETRY, NULL, "",
-	                    "a statement was already prepared on the connection: retry");
-}
-
-static bool is_42P05(const PGresult *r)
+int cf_pg_prepare_result(cf_pg_conn *c, const char *name, const PGresult *r, bool aborts,
+                         cf_error *err)
 {
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	bool made = r != NULL && PQresultStatus(r) == PGRES_COMMAND_OK;
+	bool there = state != NULL && strcmp(state, "42P05") == 0;
 
-	return state != NULL && strcmp(state, "42P05") == 0;
+	if (r == NULL)
+		return cf_error_set(err, CF_EUNAVAILABLE, NULL, "", "no answer from the database");
+	if (!made && !there)
+		return cf_pg_check(c->pg, r, err);
+	/* out of memory only loses the record: the next use meets 42P05 again */
+	(void)cf_pg_prepared_remember(c, name);
+	if (there && aborts)
+		return cf_error_set(err, CF_ERETRY, NULL, "",
+		                    "a statement was already prepared on the connection: retry");
+	return CF_OK;
 }
 
 /*
@@ -221,15 +219,8 @@ static int exec_with_begin(cf_pg_conn *c, const char *name, uint64_t h, const ch
 	PQclear(r);
 	if (prepare) {
 		r = next_result(pg);
-		if (r != NULL && PQresultStatus(r) == PGRES_COMMAND_OK) {
-			if (remember(c, name, h) != CF_OK && rc == CF_OK)
-				rc = cf_error_set(err, CF_ENOMEM, NULL, "", "out of memory");
-		} else if (is_42P05(r)) {
-			if (rc == CF_OK)
-				rc = prepared_already(c, name, h, err);
-		} else if (rc == CF_OK) {
-			rc = cf_pg_check(pg, r, err);
-		}
+		if (rc == CF_OK)
+			rc = cf_pg_prepare_result(c, name, r, true, err);
 		PQclear(r);
 	}
 	res = next_result(pg); /* the statement */
@@ -345,27 +336,14 @@ int cf_pg_exec_prepared(cf_pg_conn *c, const char *name, const char *sql, const 
 	if (c->begin_sql != NULL)
 		return exec_with_begin(c, name, h, sql, p, out, err);
 	if (!is_prepared(c, name, h)) {
-		const char *state;
+		bool in_tx = PQtransactionStatus(c->pg) != PQTRANS_IDLE;
 		int rc;
 
 		res = PQprepare(c->pg, name, sql, 0, NULL);
-		state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-		/* 42P05: already prepared in this session (our set was lost); fine
-		 * outside a transaction, but inside one it has aborted it */
-		if (is_42P05(res) && PQtransactionStatus(c->pg) == PQTRANS_INERROR) {
-			PQclear(res);
-			return prepared_already(c, name, h, err);
-		}
-		if (state == NULL || strcmp(state, "42P05") != 0) {
-			rc = cf_pg_check(c->pg, res, err);
-			if (rc != CF_OK) {
-				PQclear(res);
-				return rc;
-			}
-		}
+		rc = cf_pg_prepare_result(c, name, res, in_tx, err);
 		PQclear(res);
-		if (remember(c, name, h) != CF_OK)
-			return cf_error_set(err, CF_ENOMEM, NULL, "", "out of memory");
+		if (rc != CF_OK)
+			return rc;
 	}
 	res = PQexecPrepared(c->pg, name, n, p ? p->values : NULL, NULL, NULL, 0);
 	return finish(c, res, out, err);

@@ -409,6 +409,19 @@ START_TEST(test_concurrent_payments_and_one_key)
 }
 END_TEST
 
+/* In tx: lock ticket t's account into *a and read its first due into *d. */
+static void lock_acct_first_due(cf_tx *tx, int32_t t, cf_ticket_acct *a, cf_due *d)
+{
+	const cf_money_repo *mr = &g_ports.money;
+	cf_due_row_array dues = {0};
+
+	ck_assert_int_eq(mr->acct_get(mr->self, tx, g_scheme, t, true, a), CF_OK);
+	ck_assert_int_eq(mr->due_list(mr->self, tx, g_scheme, t, &dues), CF_OK);
+	ck_assert_uint_gt(dues.count, 0);
+	*d = dues.items[0].due;
+	cf_due_row_array_free(&dues);
+}
+
 /* Writes held back for the COMMIT (uow defer_writes): not sent before it,
  * all applied by it, and a stale one (an account row_version that moved)
  * fails the commit with a retry and leaves nothing of the unit behind. The
@@ -417,7 +430,6 @@ START_TEST(test_deferred_writes)
 {
 	const cf_money_repo *mr = &g_ports.money;
 	cf_ticket_acct a, b;
-	cf_due_row_array dues = {0};
 	cf_due d;
 	cf_tx *tx = NULL;
 	int64_t v0, fixed0;
@@ -428,11 +440,7 @@ START_TEST(test_deferred_writes)
 	ck_assert_int_eq(fixed0, 0);
 	for (int round = 0; round < 2; round++) {
 		ck_assert_int_eq(g_ports.uow.begin(g_ports.uow.self, &tx), CF_OK);
-		ck_assert_int_eq(mr->acct_get(mr->self, tx, g_scheme, 3, true, &a), CF_OK);
-		ck_assert_int_eq(mr->due_list(mr->self, tx, g_scheme, 3, &dues), CF_OK);
-		ck_assert_uint_gt(dues.count, 0);
-		d = dues.items[0].due;
-		cf_due_row_array_free(&dues);
+		lock_acct_first_due(tx, 3, &a, &d);
 		v0 = a.row_version;
 		g_ports.uow.defer_writes(g_ports.uow.self, tx);
 		d.penalty_base_accrued = cf_money_of(777);
@@ -482,7 +490,6 @@ START_TEST(test_deferred_same_statement_twice_on_a_fresh_connection)
 {
 	const cf_money_repo *mr = &g_ports.money;
 	cf_ticket_acct a;
-	cf_due_row_array dues = {0};
 	cf_due d;
 	cf_tx *tx = NULL, *busy = NULL;
 	int64_t v0;
@@ -493,11 +500,7 @@ START_TEST(test_deferred_same_statement_twice_on_a_fresh_connection)
 	ck_assert_int_eq(g_ports.uow.begin(g_ports.uow.self, &busy), CF_OK);
 	ck_assert_int_eq(g_ports.uow.begin(g_ports.uow.self, &tx), CF_OK);
 	ck_assert_ptr_ne(cf_pg_tx_conn(tx), cf_pg_tx_conn(busy));
-	ck_assert_int_eq(mr->acct_get(mr->self, tx, g_scheme, 4, true, &a), CF_OK);
-	ck_assert_int_eq(mr->due_list(mr->self, tx, g_scheme, 4, &dues), CF_OK);
-	ck_assert_uint_gt(dues.count, 0);
-	d = dues.items[0].due;
-	cf_due_row_array_free(&dues);
+	lock_acct_first_due(tx, 4, &a, &d);
 	v0 = a.row_version;
 	g_ports.uow.defer_writes(g_ports.uow.self, tx);
 	d.penalty_base_accrued = cf_money_of(555);

@@ -198,6 +198,16 @@ int cf_pg_prepared_remember(cf_pg_conn *c, const char *name);
  * retried unit runs.
  */
 void cf_pg_conn_forget_prepared(cf_pg_conn *c);
+/**
+ * How a Prepare of `name` on c ended, from its result r (NULL: none came,
+ * CF_EUNAVAILABLE). The name is recorded whenever the server has it: made
+ * now, or already there (42P05: this connection's record was lost). 42P05 is
+ * CF_OK unless `aborts` (the Prepare ran in a transaction or a pipeline, which
+ * the error has aborted): then CF_ERETRY, and the retried unit runs with the
+ * name known. Any other failure: r's mapped status.
+ */
+int cf_pg_prepare_result(cf_pg_conn *c, const char *name, const PGresult *r, bool aborts,
+                         cf_error *err);
 
 /* ---- results ---- */
 
